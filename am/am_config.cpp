@@ -1,0 +1,140 @@
+#include "am/am_config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+namespace federa::am {
+namespace {
+
+std::filesystem::path default_data_dir() {
+  if (const char* dir = std::getenv("FEDERA_DATA_DIR"); dir && *dir) return dir;
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : "/var/lib") / ".local/share/federa";
+}
+
+[[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& why) {
+  throw std::runtime_error(file.string() + ": " + key + ": " + why);
+}
+
+template <typename T>
+void read(const toml::table& table, const std::filesystem::path& file, const std::string& key, T& out) {
+  const toml::node_view<const toml::node> node = table.at_path(key);
+  if (!node) return;
+  if constexpr (std::is_same_v<T, std::filesystem::path>) {
+    const auto value = node.value<std::string>();
+    if (!value) bad(file, key, "must be a string (a path)");
+    out = *value;
+  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+    const auto value = node.value<double>();
+    if (!value || *value <= 0) bad(file, key, "must be a positive number of seconds");
+    out = std::chrono::milliseconds(static_cast<long long>(*value * 1000));
+  } else if constexpr (std::is_integral_v<T>) {
+    const auto value = node.value<std::int64_t>();
+    if (!value || *value <= 0 || static_cast<std::uint64_t>(*value) > std::numeric_limits<T>::max()) {
+      bad(file, key, "must be a positive integer no larger than " + std::to_string(std::numeric_limits<T>::max()));
+    }
+    out = static_cast<T>(*value);
+  } else {
+    const auto value = node.value<T>();
+    if (!value) bad(file, key, "has the wrong type");
+    out = *value;
+  }
+}
+
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> keys = {
+      "server.listen", "server.port", "server.public_url", "server.io_threads", "server.worker_threads",
+      "server.max_body_bytes", "server.max_connections", "server.idle_timeout", "server.header_timeout",
+      "server.body_timeout", "aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key",
+      "tls.trust_roots", "log.level"};
+  return keys;
+}
+
+void reject_unknown_keys(const toml::table& table, const std::filesystem::path& file) {
+  for (const auto& [section, node] : table) {
+    const auto* members = node.as_table();
+    if (!members) bad(file, std::string(section.str()), "unknown setting (expected a [section])");
+    for (const auto& [key, value] : *members) {
+      const std::string name = std::string(section.str()) + "." + std::string(key.str());
+      if (!known_keys().contains(name)) bad(file, name, "unknown setting (see `federa am --help`)");
+    }
+  }
+}
+
+}  // namespace
+
+bool AmConfig::uses_local_ca() const {
+  return certificate == data_dir / "am" / "am-cert.pem" && private_key == data_dir / "am" / "am-key.pem";
+}
+
+AmConfig load_am_config(const std::filesystem::path& file) {
+  AmConfig config;
+  if (file.empty()) return config;
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& error) {
+    throw std::runtime_error(file.string() + ":" + std::to_string(error.source().begin.line) + ": " +
+                             std::string(error.description()));
+  }
+  reject_unknown_keys(table, file);
+  read(table, file, "server.listen", config.listen_address);
+  read(table, file, "server.port", config.port);
+  read(table, file, "server.public_url", config.public_url);
+  read(table, file, "server.io_threads", config.limits.io_threads);
+  read(table, file, "server.worker_threads", config.limits.worker_threads);
+  read(table, file, "server.max_body_bytes", config.limits.max_body_bytes);
+  read(table, file, "server.max_connections", config.limits.max_connections);
+  read(table, file, "server.idle_timeout", config.limits.idle_timeout);
+  read(table, file, "server.header_timeout", config.limits.header_timeout);
+  read(table, file, "server.body_timeout", config.limits.body_timeout);
+  read(table, file, "aggregate.authority", config.authority);
+  read(table, file, "paths.data_dir", config.data_dir);
+  read(table, file, "tls.certificate", config.certificate);
+  read(table, file, "tls.private_key", config.private_key);
+  read(table, file, "tls.trust_roots", config.trust_roots);
+  read(table, file, "log.level", config.log_level);
+  return config;
+}
+
+void resolve_paths(AmConfig& config) {
+  if (config.data_dir.empty()) config.data_dir = default_data_dir();
+  if (config.certificate.empty()) config.certificate = config.data_dir / "am" / "am-cert.pem";
+  if (config.private_key.empty()) config.private_key = config.data_dir / "am" / "am-key.pem";
+  if (config.trust_roots.empty()) config.trust_roots = config.data_dir / "trusted_roots";
+}
+
+std::string settings_help() {
+  return R"(Configuration file (TOML; every key optional, shown with its default):
+  [server]
+  listen = "127.0.0.1"          # address to listen on
+  port = 8001
+  public_url = ""               # base URL clients use, e.g. "https://am.example.org:8001";
+                                #   "" = taken from each call's Host header
+  io_threads = 2                # TLS and HTTP I/O threads
+  worker_threads = 8            # threads that run AM API calls
+  max_body_bytes = 16777216     # larger requests get HTTP 413
+  max_connections = 1024        # connections over the cap are closed at once
+  idle_timeout = 60             # seconds a kept-alive connection may wait for its next call
+  header_timeout = 10           # seconds from a request's first byte to the end of its headers
+  body_timeout = 60             # seconds to receive a request body
+  [aggregate]
+  authority = "federa.local"    # aggregate URN: urn:publicid:IDN+<authority>+authority+am
+  [paths]
+  data_dir = "~/.local/share/federa"   # or $FEDERA_DATA_DIR
+  [tls]
+  certificate = "<data_dir>/am/am-cert.pem"  # server certificate chain (PEM)
+  private_key = "<data_dir>/am/am-key.pem"
+  trust_roots = "<data_dir>/trusted_roots"   # every *.pem/*.crt is a trusted root; SIGHUP reloads
+  [log]
+  level = "info"                # trace, debug, info, warn, error
+When certificate and private_key are the defaults and do not exist, federa am creates a local
+certificate authority in <data_dir>/ca, the aggregate's certificate, and trusts the local CA.
+)";
+}
+
+}  // namespace federa::am

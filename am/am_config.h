@@ -1,0 +1,39 @@
+// Configuration of `federa am`: one TOML file, every setting with a default, so `federa am` with
+// no file runs on embedded defaults (local CA in the data directory, 127.0.0.1:8001).
+// settings_help() documents every key; `federa am --help` prints it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "rpc/https_server.h"
+
+namespace federa::am {
+
+struct AmConfig {
+  std::string listen_address = "127.0.0.1";
+  unsigned short port = 8001;
+  std::string public_url;              // "" = from the Host header of each call
+  std::string authority = "federa.local";  // the aggregate's URN authority
+  std::filesystem::path data_dir;      // default: $FEDERA_DATA_DIR or ~/.local/share/federa
+  std::filesystem::path certificate;   // default: <data_dir>/am/am-cert.pem (local CA)
+  std::filesystem::path private_key;   // default: <data_dir>/am/am-key.pem
+  std::filesystem::path trust_roots;   // default: <data_dir>/trusted_roots
+  std::string log_level = "info";
+  rpc::ServerLimits limits;
+
+  std::string aggregate_urn() const { return "urn:publicid:IDN+" + authority + "+authority+am"; }
+  // True when certificate and key are the local CA's defaults (created on first start).
+  bool uses_local_ca() const;
+};
+
+// Reads a TOML file (empty path: defaults only), then fills the path defaults from data_dir.
+// Throws std::runtime_error naming the file, the key and what is wrong.
+AmConfig load_am_config(const std::filesystem::path& file);
+
+// Fills data_dir-relative defaults; call after command-line overrides.
+void resolve_paths(AmConfig& config);
+
+std::string settings_help();
+
+}  // namespace federa::am

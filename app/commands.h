@@ -1,0 +1,11 @@
+// The subcommands of the `federa` executable; each file adds one to the CLI11 app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace federa::app {
+
+void add_am_command(CLI::App& app);
+void add_ca_command(CLI::App& app);
+
+}  // namespace federa::app
