@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+import unittest
 import warnings
 import xmlrpc.client
 
@@ -143,3 +144,17 @@ def read_response(sock):
     head, _, body = data.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1]) if head else 0
     return status, head.decode(errors="replace"), body
+
+
+class AggregateTestCase(unittest.TestCase):
+    """A test class sharing one `federa am` started with CONFIG (TOML text)."""
+
+    CONFIG = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.am = AggregateManager(cls.CONFIG).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.am.close()

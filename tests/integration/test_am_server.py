@@ -8,7 +8,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from harness import AggregateManager, Identity, post, read_response, run_federa
+from harness import AggregateManager, AggregateTestCase, Identity, post, read_response, run_federa
 
 LIMITS = """
 [server]
@@ -31,14 +31,8 @@ def fault_of(body):
     raise AssertionError("no fault in " + body[:200].decode(errors="replace"))
 
 
-class GetVersionTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.am = AggregateManager(LIMITS).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.am.close()
+class GetVersionTest(AggregateTestCase):
+    CONFIG = LIMITS
 
     def check_return_struct(self, answer, api):
         self.assertEqual(answer["geni_api"], api)
@@ -117,14 +111,8 @@ class GetVersionTest(unittest.TestCase):
         self.assertEqual(fault_of(body), -32601)
 
 
-class HostileInputTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.am = AggregateManager(LIMITS).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.am.close()
+class HostileInputTest(AggregateTestCase):
+    CONFIG = LIMITS
 
     def assert_still_serving(self):
         self.assertEqual(self.am.proxy().GetVersion()["code"]["geni_code"], 0)
