@@ -7,5 +7,7 @@ namespace federa::app {
 
 void add_am_command(CLI::App& app);
 void add_ca_command(CLI::App& app);
+// federa cred issue|delegate|speaks-for|verify: offline credential tooling (cmd_cred.cpp).
+void add_cred_command(CLI::App& app);
 
 }  // namespace federa::app

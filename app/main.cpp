@@ -9,9 +9,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   federa::app::add_am_command(app);
   federa::app::add_ca_command(app);
+  federa::app::add_cred_command(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
+  } catch (const CLI::Error& error) {  // parse errors, --help, and commands that set an exit code
     return app.exit(error);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "federa: %s\n", error.what());

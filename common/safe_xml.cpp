@@ -63,6 +63,18 @@ std::string trimmed_message(const xmlError* error) {
   return message;
 }
 
+void ignore_error(void*, const char*, ...) {}
+
+// libxml2 reports some errors outside a parser context (e.g. xmlAddID on a duplicate id) through
+// the thread's generic error handler, which prints to stderr by default.
+void silence_generic_errors() {
+  thread_local bool silenced = false;
+  if (!silenced) {
+    xmlSetGenericErrorFunc(nullptr, ignore_error);
+    silenced = true;
+  }
+}
+
 }  // namespace
 
 void init_xml_library() {
@@ -86,7 +98,8 @@ XmlDocument parse_untrusted_xml(std::string_view bytes, const XmlLimits& limits)
   ctxt->sax->internalSubset = refuse_doctype;
   ctxt->sax->startElementNs = start_element;
   ctxt->sax->endElementNs = end_element;
-  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+  silence_generic_errors();
   XmlDocument doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()),
                                     nullptr, nullptr, kOptions));
   if (guard.doctype) {

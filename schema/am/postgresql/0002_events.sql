@@ -1,0 +1,10 @@
+-- Append-only history of what happened to slices and slivers (operators, GMOC, whohad).
+CREATE TABLE events (
+  id         BIGSERIAL PRIMARY KEY,
+  at         TEXT NOT NULL,
+  slice_urn  TEXT NOT NULL,
+  sliver_urn TEXT NOT NULL DEFAULT '',
+  kind       TEXT NOT NULL,
+  detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_slice ON events (slice_urn, id);
