@@ -45,12 +45,20 @@ void read(const toml::table& table, const std::filesystem::path& file, const std
   }
 }
 
+void read_seconds(const toml::table& table, const std::filesystem::path& file, const std::string& key,
+                  std::chrono::seconds& out) {
+  std::chrono::milliseconds value = out;
+  read(table, file, key, value);
+  out = std::chrono::duration_cast<std::chrono::seconds>(value);
+}
+
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "server.listen", "server.port", "server.public_url", "server.io_threads", "server.worker_threads",
       "server.max_body_bytes", "server.max_connections", "server.idle_timeout", "server.header_timeout",
       "server.body_timeout", "aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key",
-      "tls.trust_roots", "log.level"};
+      "tls.trust_roots", "log.level", "store.uri", "paths.schema_dir", "aggregate.inventory",
+      "aggregate.allocation_lifetime", "aggregate.max_lease", "aggregate.reap_interval"};
   return keys;
 }
 
@@ -98,6 +106,12 @@ AmConfig load_am_config(const std::filesystem::path& file) {
   read(table, file, "tls.private_key", config.private_key);
   read(table, file, "tls.trust_roots", config.trust_roots);
   read(table, file, "log.level", config.log_level);
+  read(table, file, "store.uri", config.db);
+  read(table, file, "paths.schema_dir", config.schema_dir);
+  read(table, file, "aggregate.inventory", config.inventory);
+  read_seconds(table, file, "aggregate.allocation_lifetime", config.allocation_lifetime);
+  read_seconds(table, file, "aggregate.max_lease", config.max_lease);
+  read(table, file, "aggregate.reap_interval", config.reap_interval);
   return config;
 }
 
@@ -106,6 +120,8 @@ void resolve_paths(AmConfig& config) {
   if (config.certificate.empty()) config.certificate = config.data_dir / "am" / "am-cert.pem";
   if (config.private_key.empty()) config.private_key = config.data_dir / "am" / "am-key.pem";
   if (config.trust_roots.empty()) config.trust_roots = config.data_dir / "trusted_roots";
+  if (config.db.empty()) config.db = "sqlite://" + (config.data_dir / "am.db").string();
+  if (config.schema_dir.empty()) config.schema_dir = FEDERA_DEFAULT_SCHEMA_DIR;
 }
 
 std::string settings_help() {
@@ -132,9 +148,31 @@ std::string settings_help() {
   trust_roots = "<data_dir>/trusted_roots"   # every *.pem/*.crt is a trusted root; SIGHUP reloads
   [log]
   level = "info"                # trace, debug, info, warn, error
+  [store]
+  uri = "sqlite://<data_dir>/am.db"   # or postgresql://user@host:port/db (several AMs may share one)
+  [aggregate]  (continued)
+  inventory = ""                # sites and hosts (docs/inventory.md); "" = one local site with four
+                                #   hosts on the libvirt test driver
+  allocation_lifetime = 600     # seconds an allocated sliver lives unless provisioned
+  max_lease = 604800            # seconds a provisioned sliver may live at most (also capped by the
+                                #   slice credential)
+  reap_interval = 30            # seconds between sweeps for expired slivers
+  [paths]  (continued)
+  schema_dir = "<installed schema/>"  # SQL migrations, applied at start
 When certificate and private_key are the defaults and do not exist, federa am creates a local
 certificate authority in <data_dir>/ca, the aggregate's certificate, and trusts the local CA.
 )";
+}
+
+std::string default_inventory_toml(const std::string& authority) {
+  std::string toml = "[[site]]\nname = \"local\"\nauthority = \"" + authority +
+                     "\"\n[site.switch]\nvlans = \"100-999\"\n";
+  for (int i = 1; i <= 4; ++i) {
+    toml += "[[site.host]]\nname = \"host" + std::to_string(i) +
+            "\"\nbackend = \"test:///default\"\nvcpus = 8\nmemory_mb = 16384\ndisk_gb = 200\nslots = 8\n"
+            "sliver_types = [\"default-vm\", \"emulab-xen\", \"raw-pc\"]\n";
+  }
+  return toml;
 }
 
 }  // namespace federa::am

@@ -20,6 +20,12 @@ struct AmConfig {
   std::filesystem::path private_key;   // default: <data_dir>/am/am-key.pem
   std::filesystem::path trust_roots;   // default: <data_dir>/trusted_roots
   std::string log_level = "info";
+  std::string db;                      // store URI; default: sqlite:///<data_dir>/am.db
+  std::filesystem::path schema_dir;    // SQL migrations; default: the installed/source schema/
+  std::filesystem::path inventory;     // "" = one embedded site on the libvirt test driver
+  std::chrono::seconds allocation_lifetime{600};
+  std::chrono::seconds max_lease{7 * 24 * 3600};
+  std::chrono::milliseconds reap_interval{30'000};
   rpc::ServerLimits limits;
 
   std::string aggregate_urn() const { return "urn:publicid:IDN+" + authority + "+authority+am"; }
@@ -35,5 +41,8 @@ AmConfig load_am_config(const std::filesystem::path& file);
 void resolve_paths(AmConfig& config);
 
 std::string settings_help();
+
+// The inventory used when none is configured: one site with four hosts on test:///default.
+std::string default_inventory_toml(const std::string& authority);
 
 }  // namespace federa::am

@@ -1,5 +1,7 @@
 #include "clearinghouse/certificate.h"
 
+#include "common/uuid.h"
+
 #include <fcntl.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -90,18 +92,6 @@ std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* time) {
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-std::string random_uuid() {
-  unsigned char bytes[16];
-  check(RAND_bytes(bytes, sizeof bytes), "RAND_bytes");
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
-                bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
-  return text;
-}
 
 // "<authority>.<type>.<name>" with the authority in publicid form (':' -> '//'), max 64 chars.
 std::string common_name_for(const std::string& urn) {
@@ -126,7 +116,7 @@ void add_general_name(GENERAL_NAMES* names, int type, const std::string& value) 
 void add_subject_alt_names(X509* x509, const CertificateSpec& spec) {
   Names names(check(GENERAL_NAMES_new(), "GENERAL_NAMES_new"));
   add_general_name(names.get(), GEN_URI, spec.urn);
-  add_general_name(names.get(), GEN_URI, std::string(kUuidPrefix) + random_uuid());
+  add_general_name(names.get(), GEN_URI, std::string(kUuidPrefix) + new_uuid());
   if (!spec.email.empty()) add_general_name(names.get(), GEN_EMAIL, spec.email);
   check(X509_add1_ext_i2d(x509, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT),
         "subjectAltName");

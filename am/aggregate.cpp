@@ -1,0 +1,337 @@
+#include "am/aggregate.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "am/slice_rspec.h"
+#include "clearinghouse/urn.h"
+#include "common/geni_error.h"
+#include "common/log.h"
+#include "common/uuid.h"
+#include "federation/availability.h"
+#include "rspec/parse.h"
+#include "rspec/write.h"
+
+namespace federa::am {
+namespace {
+
+federation::Usage usage_of(const std::vector<SliverRecord>& slivers) {
+  federation::Placement placement;
+  for (const SliverRecord& sliver : slivers) {
+    if (sliver.node) placement.nodes.push_back(*sliver.node);
+    if (sliver.link) placement.links.push_back(*sliver.link);
+  }
+  federation::Usage usage;
+  usage.add(placement);
+  return usage;
+}
+
+void refuse_taken_client_ids(const std::vector<SliverRecord>& existing, const federation::TopologyRequest& topology) {
+  for (const auto& node : topology.nodes) {
+    for (const SliverRecord& sliver : existing) {
+      if (sliver.client_id == node.client_id) {
+        throw GeniError(GeniCode::kAlreadyExists, "the slice already has a sliver for client_id '" + node.client_id +
+                                                      "' (" + sliver.urn + "); Delete it or choose another client_id");
+      }
+    }
+  }
+}
+
+SliverRecord new_sliver(const std::string& authority, const std::string& slice_urn, const std::string& client_id,
+                        Timestamp now, Timestamp end, Timestamp expires) {
+  SliverRecord sliver;
+  sliver.urn = "urn:publicid:IDN+" + authority + "+sliver+" + new_uuid();
+  sliver.slice_urn = slice_urn;
+  sliver.client_id = client_id;
+  sliver.states = kAfterAllocate;
+  sliver.start_time = now;
+  sliver.end_time = end;
+  sliver.expires = expires;
+  return sliver;
+}
+
+std::vector<SliverRecord> slivers_for(const federation::Placement& placement, const AggregatePolicy& policy,
+                                      const std::string& slice_urn, Timestamp now, Timestamp end, Timestamp expires) {
+  std::vector<SliverRecord> slivers;
+  for (const auto& node : placement.nodes) {
+    SliverRecord sliver = new_sliver(policy.authority, slice_urn, node.client_id, now, end, expires);
+    sliver.kind = SliverKind::kNode;
+    sliver.component_id = node.host_urn;
+    sliver.component_manager_id = node.site_urn;
+    sliver.node = node;
+    slivers.push_back(std::move(sliver));
+  }
+  for (const auto& link : placement.links) {
+    SliverRecord sliver = new_sliver(policy.authority, slice_urn, link.client_id, now, end, expires);
+    sliver.kind = SliverKind::kLink;
+    sliver.link = link;
+    slivers.push_back(std::move(sliver));
+  }
+  return slivers;
+}
+
+std::string kind_of_urn(const std::string& urn) {
+  const auto parsed = trust::Urn::try_parse(urn);
+  if (!parsed) throw GeniError(GeniCode::kBadArgs, "'" + urn + "' is not a valid GENI URN");
+  return parsed->type();
+}
+
+std::string describe_span(Timestamp from, Timestamp to) {
+  return format_rfc3339(from) + " .. " + format_rfc3339(to);
+}
+
+}  // namespace
+
+Aggregate::Aggregate(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory, AggregatePolicy policy)
+    : store_(store), inventory_(std::move(inventory)), policy_(std::move(policy)) {}
+
+std::string Aggregate::advertisement(bool available_only) const {
+  const auto inventory = inventory_->snapshot();
+  const auto slivers = store_.read([](store::Transaction& tx) { return slice_store::all_slivers(tx); });
+  const auto free = federation::availability(*inventory, usage_of(slivers));
+  return rspec::write_advertisement(advertisement_of(*inventory, free, policy_.aggregate_urn, available_only));
+}
+
+Target Aggregate::resolve(const std::vector<std::string>& urns) const {
+  if (urns.empty()) throw GeniError(GeniCode::kBadArgs, "no URNs given: name a slice or slivers of one slice");
+  return store_.read([&](store::Transaction& tx) {
+    Target target;
+    for (const std::string& urn : urns) {
+      const std::string kind = kind_of_urn(urn);
+      std::string slice_urn = urn;
+      if (kind == "sliver") {
+        const auto sliver = slice_store::find_sliver(tx, urn);
+        if (!sliver) throw GeniError(GeniCode::kSearchFailed, "no sliver " + urn + " at this aggregate");
+        slice_urn = sliver->slice_urn;
+        target.sliver_urns.push_back(urn);
+      } else if (kind != "slice") {
+        throw GeniError(GeniCode::kBadArgs, "'" + urn + "' is a " + kind + " URN; give a slice or sliver URN");
+      } else if (!slice_store::find_slice(tx, urn)) {
+        throw GeniError(GeniCode::kSearchFailed, "no slice " + urn + " at this aggregate");
+      }
+      if (!target.slice_urn.empty() && target.slice_urn != slice_urn) {
+        throw GeniError(GeniCode::kBadArgs, "the URNs name slivers of two slices (" + target.slice_urn + ", " +
+                                                slice_urn + "); one call works on one slice");
+      }
+      target.slice_urn = slice_urn;
+    }
+    if (std::find(urns.begin(), urns.end(), target.slice_urn) != urns.end()) target.sliver_urns.clear();
+    return target;
+  });
+}
+
+void Aggregate::check_not_shut_down(const std::string& slice_urn) const {
+  const auto slice = store_.read([&](store::Transaction& tx) { return slice_store::find_slice(tx, slice_urn); });
+  if (slice && slice->shutdown) {
+    throw GeniError(GeniCode::kRefused, "slice " + slice_urn + " is shut down by an operator; contact the aggregate's operators");
+  }
+}
+
+SliceView Aggregate::allocate(const std::string& slice_urn, const std::string& request_xml, Timestamp credential_expiry,
+                              std::optional<Timestamp> end_time) {
+  const rspec::RSpec request = rspec::parse_request(request_xml);
+  const auto inventory = inventory_->snapshot();
+  const federation::TopologyRequest topology = topology_of(request, *inventory, policy_.aggregate_urn);
+  const Timestamp now = now_utc();
+  if (end_time && *end_time <= now) {
+    throw GeniError(GeniCode::kOutOfRange, "geni_end_time " + format_rfc3339(*end_time) + " is in the past");
+  }
+  const Timestamp end = std::min(end_time.value_or(credential_expiry), credential_expiry);
+  const Timestamp expires = std::min(now + policy_.allocation_lifetime, end);
+  const federation::MapOptions options{.objective = policy_.objective, .seed = std::hash<std::string>{}(slice_urn)};
+  try {
+    return store_.transaction([&](store::Transaction& tx) {
+      if (auto slice = slice_store::find_slice(tx, slice_urn); slice && slice->shutdown) {
+        throw GeniError(GeniCode::kRefused, "slice " + slice_urn + " is shut down by an operator");
+      }
+      refuse_taken_client_ids(slice_store::slivers_of_slice(tx, slice_urn), topology);
+      const federation::Usage usage = usage_of(slice_store::all_slivers(tx));
+      const federation::Placement placement = federation::map_request_or_throw(*inventory, usage, topology, options);
+      slice_store::upsert_slice(tx, slice_urn, credential_expiry, now);
+      auto slivers = slivers_for(placement, policy_, slice_urn, now, end, expires);
+      for (const SliverRecord& sliver : slivers) {
+        slice_store::insert_sliver(tx, sliver, now);
+        slice_store::record_event(tx, now, slice_urn, sliver.urn, "allocated",
+                                  sliver.client_id + " " + (sliver.node ? sliver.node->host_urn : "link"));
+      }
+      slice_store::save_request(tx, slice_urn, request_xml, now);
+      return view(tx, slice_urn, std::move(slivers));
+    });
+  } catch (const store::ConflictError&) {
+    throw GeniError(GeniCode::kBusy, "another request took the same resources at the same moment; try again");
+  }
+}
+
+SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry, const ProvisionOptions& options) {
+  const Timestamp now = now_utc();
+  Timestamp expires = std::min(credential_expiry, now + policy_.max_lease);
+  if (options.end_time) {
+    if (*options.end_time <= now) throw GeniError(GeniCode::kOutOfRange, "geni_end_time is in the past");
+    expires = std::min(expires, *options.end_time);
+  }
+  return store_.transaction([&](store::Transaction& tx) {
+    std::vector<SliverRecord> changed;
+    for (SliverRecord& sliver : target_slivers(tx, target)) {
+      if (sliver.states.allocation != AllocationState::kAllocated) continue;
+      sliver.states = kAfterProvision;
+      sliver.expires = expires;
+      sliver.end_time = std::max(sliver.end_time, expires);
+      slice_store::update_sliver(tx, sliver);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "provisioned", "until " + format_rfc3339(expires));
+      changed.push_back(std::move(sliver));
+    }
+    if (changed.empty()) {
+      throw GeniError(GeniCode::kUnavailable, "nothing to provision: no sliver named is in geni_allocated");
+    }
+    slice_store::save_users(tx, target.slice_urn, options.users);
+    return view(tx, target.slice_urn, std::move(changed));
+  });
+}
+
+std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::string& action, bool best_effort) {
+  if (!is_known_action(action)) {
+    std::string known;
+    for (const ActionRule& rule : action_rules()) known += (known.empty() ? "" : ", ") + std::string(rule.action);
+    throw GeniError(GeniCode::kUnsupported, "unsupported operational action '" + action + "' (supported: " + known + ")");
+  }
+  const Timestamp now = now_utc();
+  return store_.transaction([&](store::Transaction& tx) {
+    std::vector<ActionOutcome> outcomes;
+    for (SliverRecord& sliver : target_slivers(tx, target)) {
+      const auto rule = sliver.states.allocation == AllocationState::kProvisioned
+                            ? find_action(action, sliver.states.operational)
+                            : std::nullopt;
+      if (!rule) {
+        const std::string why = action + " is not possible in " + std::string(to_string(sliver.states.allocation)) +
+                                "/" + std::string(to_string(sliver.states.operational));
+        if (!best_effort) throw GeniError(GeniCode::kUnsupported, "sliver " + sliver.urn + ": " + why);
+        outcomes.push_back({std::move(sliver), why});
+        continue;
+      }
+      sliver.states.operational = rule->to;
+      sliver.error.clear();
+      slice_store::update_sliver(tx, sliver);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, action, std::string(to_string(rule->to)));
+      outcomes.push_back({std::move(sliver), ""});
+    }
+    return outcomes;
+  });
+}
+
+std::vector<SliverRecord> Aggregate::renew(const Target& target, Timestamp requested, Timestamp credential_expiry,
+                                           bool extend_alap) {
+  const Timestamp now = now_utc();
+  if (requested <= now) {
+    throw GeniError(GeniCode::kOutOfRange, "requested expiration " + format_rfc3339(requested) + " is in the past");
+  }
+  const Timestamp limit = std::min(credential_expiry, now + policy_.max_lease);
+  if (requested > limit && !extend_alap) {
+    throw GeniError(GeniCode::kOutOfRange,
+                    "requested expiration " + format_rfc3339(requested) + " is past what is allowed (" +
+                        format_rfc3339(limit) + ": the earlier of the slice credential's expiry and the " +
+                        std::to_string(policy_.max_lease.count() / 3600) + " h lease limit); ask for less or use geni_extend_alap");
+  }
+  const Timestamp granted = std::min(requested, limit);
+  return store_.transaction([&](store::Transaction& tx) {
+    auto slivers = target_slivers(tx, target);
+    for (SliverRecord& sliver : slivers) {
+      sliver.expires = granted;
+      sliver.end_time = std::max(sliver.end_time, granted);
+      slice_store::update_sliver(tx, sliver);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "renewed", describe_span(now, granted));
+    }
+    slice_store::upsert_slice(tx, target.slice_urn, credential_expiry, now);
+    return slivers;
+  });
+}
+
+std::vector<SliverRecord> Aggregate::remove(const Target& target) {
+  const Timestamp now = now_utc();
+  return store_.transaction([&](store::Transaction& tx) {
+    auto slivers = target_slivers(tx, target);
+    for (SliverRecord& sliver : slivers) {
+      slice_store::delete_sliver(tx, sliver.urn);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "deleted", "");
+      sliver.states = kAfterDelete;
+    }
+    return slivers;
+  });
+}
+
+SliceView Aggregate::describe(const Target& target) const {
+  return store_.read([&](store::Transaction& tx) { return view(tx, target.slice_urn, target_slivers(tx, target)); });
+}
+
+std::vector<SliverRecord> Aggregate::status(const Target& target) const {
+  return store_.read([&](store::Transaction& tx) { return target_slivers(tx, target); });
+}
+
+void Aggregate::set_users(const std::string& slice_urn, const std::vector<SliceUser>& users) {
+  store_.transaction([&](store::Transaction& tx) { slice_store::save_users(tx, slice_urn, users); });
+}
+
+void Aggregate::shutdown(const std::string& slice_urn) {
+  const Timestamp now = now_utc();
+  store_.transaction([&](store::Transaction& tx) {
+    if (!slice_store::find_slice(tx, slice_urn)) {
+      throw GeniError(GeniCode::kSearchFailed, "no slice " + slice_urn + " at this aggregate");
+    }
+    slice_store::set_shutdown(tx, slice_urn, true, now);
+    for (SliverRecord& sliver : slice_store::slivers_of_slice(tx, slice_urn)) {
+      if (sliver.states.allocation == AllocationState::kProvisioned) sliver.states.operational = OperationalState::kNotReady;
+      slice_store::update_sliver(tx, sliver);
+    }
+    slice_store::record_event(tx, now, slice_urn, "", "shutdown", "slivers stopped and kept");
+  });
+  logger("am")->warn("event=slice_shutdown slice={}", slice_urn);
+}
+
+void Aggregate::clear_shutdown(const std::string& slice_urn) {
+  const Timestamp now = now_utc();
+  store_.transaction([&](store::Transaction& tx) {
+    if (!slice_store::find_slice(tx, slice_urn)) throw GeniError(GeniCode::kSearchFailed, "no slice " + slice_urn);
+    slice_store::set_shutdown(tx, slice_urn, false, now);
+    slice_store::record_event(tx, now, slice_urn, "", "shutdown_cleared", "");
+  });
+}
+
+std::vector<SliceRecord> Aggregate::slices(bool shutdown_only) const {
+  return store_.read([&](store::Transaction& tx) { return slice_store::slices(tx, shutdown_only); });
+}
+
+std::size_t Aggregate::reap_expired() {
+  const Timestamp now = now_utc();
+  const auto reaped = store_.transaction([&](store::Transaction& tx) {
+    auto expired = slice_store::slivers_expired(tx, now);
+    for (const SliverRecord& sliver : expired) {
+      slice_store::delete_sliver(tx, sliver.urn);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "expired", format_rfc3339(sliver.expires));
+    }
+    return expired;
+  });
+  for (const SliverRecord& sliver : reaped) {
+    logger("am")->info("event=sliver_expired sliver={} slice={} expires={}", sliver.urn, sliver.slice_urn,
+                       format_rfc3339(sliver.expires));
+  }
+  return reaped.size();
+}
+
+std::vector<SliverRecord> Aggregate::target_slivers(store::Transaction& tx, const Target& target) const {
+  auto slivers = slice_store::slivers_of_slice(tx, target.slice_urn);
+  if (target.sliver_urns.empty()) return slivers;
+  std::erase_if(slivers, [&](const SliverRecord& sliver) {
+    return std::find(target.sliver_urns.begin(), target.sliver_urns.end(), sliver.urn) == target.sliver_urns.end();
+  });
+  return slivers;
+}
+
+SliceView Aggregate::view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const {
+  const auto all = slice_store::slivers_of_slice(tx, slice_urn);
+  const auto requests = slice_store::requests_of(tx, slice_urn);
+  std::vector<rspec::RSpec> parsed;
+  for (const std::string& request : requests) parsed.push_back(rspec::parse_request(request));
+  const std::string manifest = rspec::write_manifest(manifest_of(parsed, all, slice_store::users_of(tx, slice_urn)));
+  return {slice_urn, manifest, std::move(slivers)};
+}
+
+}  // namespace federa::am

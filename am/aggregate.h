@@ -1,0 +1,94 @@
+// The aggregate manager's operations on slices and slivers, independent of XML-RPC and of
+// authorization (the API layer does both, then calls these). Each operation is one store
+// transaction, so concurrent calls, several AM processes on one PostgreSQL, and a kill -9 at
+// any point never leave a half-made sliver or a doubly booked resource. Allocate maps the
+// request onto the inventory with the usage of every live sliver read in the same transaction.
+// Errors are GeniErrors with the AM API code and a message naming what to fix.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "am/slice_store.h"
+#include "federation/inventory_holder.h"
+#include "federation/mapper.h"
+#include "store/errors.h"
+#include "store/store.h"
+
+namespace federa::am {
+
+struct AggregatePolicy {
+  std::string authority;        // sliver URNs: urn:publicid:IDN+<authority>+sliver+<uuid>
+  std::string aggregate_urn;
+  std::chrono::seconds allocation_lifetime{600};         // allocated slivers expire unless provisioned
+  std::chrono::seconds max_lease{7 * 24 * 3600};         // provisioned slivers, at most
+  federation::Objective objective = federation::Objective::kPack;
+};
+
+// The slivers a call names: a slice URN (all its slivers) or sliver URNs of one slice.
+struct Target {
+  std::string slice_urn;
+  std::vector<std::string> sliver_urns;  // empty: the whole slice
+};
+
+struct SliceView {
+  std::string slice_urn;
+  std::string manifest;               // manifest RSpec XML
+  std::vector<SliverRecord> slivers;  // the slivers concerned, after the operation
+};
+
+struct ProvisionOptions {
+  std::optional<Timestamp> end_time;
+  std::vector<SliceUser> users;
+};
+
+struct ActionOutcome {
+  SliverRecord sliver;
+  std::string error;  // "" or why this sliver was not changed (best effort)
+};
+
+class Aggregate {
+ public:
+  Aggregate(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory, AggregatePolicy policy);
+
+  std::string advertisement(bool available_only) const;
+
+  // Resolves a list of URNs to one slice: SEARCHFAILED for an unknown slice or sliver, BADARGS
+  // for URNs of several slices or of other kinds.
+  Target resolve(const std::vector<std::string>& urns) const;
+  // REFUSED when the slice is shut down (every call but Shutdown itself checks this).
+  void check_not_shut_down(const std::string& slice_urn) const;
+
+  SliceView allocate(const std::string& slice_urn, const std::string& request_xml, Timestamp credential_expiry,
+                     std::optional<Timestamp> end_time);
+  SliceView provision(const Target& target, Timestamp credential_expiry, const ProvisionOptions& options);
+  std::vector<ActionOutcome> perform(const Target& target, const std::string& action, bool best_effort);
+  std::vector<SliverRecord> renew(const Target& target, Timestamp requested, Timestamp credential_expiry,
+                                  bool extend_alap);
+  std::vector<SliverRecord> remove(const Target& target);
+  SliceView describe(const Target& target) const;
+  std::vector<SliverRecord> status(const Target& target) const;
+  // Replaces the SSH keys of the given users on the slice (POA geni_update_users).
+  void set_users(const std::string& slice_urn, const std::vector<SliceUser>& users);
+  void shutdown(const std::string& slice_urn);
+  void clear_shutdown(const std::string& slice_urn);
+  std::vector<SliceRecord> slices(bool shutdown_only) const;
+
+  // Deletes every sliver past its expiry; returns how many. The reaper calls it periodically.
+  std::size_t reap_expired();
+
+  const AggregatePolicy& policy() const { return policy_; }
+
+ private:
+  std::vector<SliverRecord> target_slivers(store::Transaction& tx, const Target& target) const;
+  SliceView view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const;
+
+  store::Store& store_;
+  std::shared_ptr<federation::InventoryHolder> inventory_;
+  AggregatePolicy policy_;
+};
+
+}  // namespace federa::am
