@@ -9,5 +9,7 @@ void add_am_command(CLI::App& app);
 void add_ca_command(CLI::App& app);
 // federa cred issue|delegate|speaks-for|verify: offline credential tooling (cmd_cred.cpp).
 void add_cred_command(CLI::App& app);
+// federa admin slices|shutdown|clear-shutdown: operator actions on the AM's store (cmd_admin.cpp).
+void add_admin_command(CLI::App& app);
 
 }  // namespace federa::app

@@ -1,0 +1,64 @@
+// `federa admin`: operator actions on an aggregate's store, beside or instead of a running
+// `federa am` (the store is the shared truth; every action is one transaction).
+#include <iostream>
+
+#include "app/am_setup.h"
+#include "app/commands.h"
+#include "common/log.h"
+
+namespace federa::app {
+namespace {
+
+struct AdminOptions {
+  AmOptions am;
+  std::string slice_urn;
+  bool shutdown_only = false;
+};
+
+void list_slices(const AdminOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  for (const am::SliceRecord& slice : open.aggregate->slices(options.shutdown_only)) {
+    std::cout << slice.urn << "  expires=" << format_rfc3339(slice.expires)
+              << (slice.shutdown ? "  SHUT DOWN" : "") << "\n";
+  }
+}
+
+void shutdown(const AdminOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  open.aggregate->shutdown(options.slice_urn);
+  std::cout << "shut down " << options.slice_urn << ": slivers stopped and kept; every call on it is refused\n";
+}
+
+void clear_shutdown(const AdminOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  open.aggregate->clear_shutdown(options.slice_urn);
+  std::cout << "cleared the shutdown of " << options.slice_urn << "\n";
+}
+
+CLI::App* subcommand(CLI::App& admin, AdminOptions& options, const char* name, const char* help) {
+  CLI::App* command = admin.add_subcommand(name, help);
+  add_am_options(*command, options.am, false);
+  return command;
+}
+
+}  // namespace
+
+void add_admin_command(CLI::App& app) {
+  auto options = std::make_shared<AdminOptions>();
+  CLI::App* admin = app.add_subcommand("admin", "Operator actions on an aggregate's store (same config as federa am)");
+  admin->require_subcommand(1);
+  CLI::App* slices = subcommand(*admin, *options, "slices", "List slices (with --shutdown, only shut-down ones)");
+  slices->add_flag("--shutdown", options->shutdown_only, "only slices an operator shut down");
+  slices->callback([options] { list_slices(*options); });
+  CLI::App* stop = subcommand(*admin, *options, "shutdown", "Emergency stop: stop a slice's slivers, keep them, refuse every call");
+  stop->add_option("slice", options->slice_urn, "slice URN")->required();
+  stop->callback([options] {
+    init_logging(options->am.log_level.value_or("warn"));
+    shutdown(*options);
+  });
+  CLI::App* clear = subcommand(*admin, *options, "clear-shutdown", "Let a shut-down slice be used again");
+  clear->add_option("slice", options->slice_urn, "slice URN")->required();
+  clear->callback([options] { clear_shutdown(*options); });
+}
+
+}  // namespace federa::app
