@@ -8,9 +8,10 @@ packages=(
   # libraries (see docs/ARCHITECTURE.md for what each is used for)
   libboost-dev libboost-system-dev libssl-dev libxml2-dev libxml2-utils
   libxmlsec1-dev libxmlsec1-openssl xmlsec1 nlohmann-json3-dev doctest-dev
-  libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev
-  # run time and tests
-  openssl python3 ca-certificates procps iproute2 postgresql
+  libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev zlib1g-dev libvirt-dev
+  # run time and tests: PostgreSQL, libvirt's QEMU driver, VMs under TCG, links, the test guest
+  openssl python3 ca-certificates procps iproute2 postgresql libvirt-daemon-driver-qemu
+  qemu-system-x86 qemu-utils nftables iputils-ping busybox-static linux-image-cloud-amd64
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -22,4 +23,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# libvirt's QEMU driver runs guests as libvirt-qemu, even embedded (the package's postinst
+# creates it only where systemd-sysusers runs).
+getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+getent passwd libvirt-qemu >/dev/null || useradd --system --no-create-home -g libvirt-qemu libvirt-qemu
 echo "deps: all ${#packages[@]} packages present"

@@ -1,0 +1,27 @@
+// Reading and removing network devices in one namespace with iproute2: the listing (from
+// `ip -json link show`) and removal of devices that may already be gone, used by the link
+// driver and the sweep alike.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace federa::federation {
+
+struct LinkInfo {
+  std::string name;
+  std::string master;  // the bridge it is a port of, "" if none
+  int mtu = 0;
+};
+
+// Devices in `netns` ("" = the host's own namespace).
+std::vector<LinkInfo> list_links(const std::string& netns);
+
+// Deletes the named devices; those already gone (a veth whose peer went first) are fine.
+void delete_links(const std::string& netns, const std::vector<std::string>& names);
+
+// Runs `nft` with `script` on stdin in `netns`.
+std::string run_nft(const std::string& netns, const std::vector<std::string>& args,
+                    const std::string& script = {});
+
+}  // namespace federa::federation

@@ -1,0 +1,286 @@
+#include "federation/libvirt_node_driver.h"
+
+#include "federation/backend_names.h"
+#include "federation/command.h"
+#include "federation/domain_xml.h"
+#include "federation/node_seed.h"
+
+#include "common/geni_error.h"
+#include "common/log.h"
+
+#include <libvirt/virterror.h>
+
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace federa::federation {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, GeniCode code = GeniCode::kServerError) {
+  const char* why = virGetLastErrorMessage();
+  throw GeniError(code, what + ": " + (why ? why : "unknown libvirt error"));
+}
+
+void ignore_libvirt_error(void*, virErrorPtr) {}
+
+void init_libvirt() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    virInitialize();
+    virSetErrorFunc(nullptr, ignore_libvirt_error);
+    // qemu:///embed (and domain events) need an event loop; it runs for the process's life.
+    if (virEventRegisterDefaultImpl() != 0) fail("cannot start libvirt's event loop");
+    std::thread([] {
+      while (virEventRunDefaultImpl() == 0) {
+      }
+    }).detach();
+  });
+}
+
+DomainState domain_state(int state) {
+  switch (state) {
+    case VIR_DOMAIN_NOSTATE: return DomainState::kNoState;
+    case VIR_DOMAIN_RUNNING: return DomainState::kRunning;
+    case VIR_DOMAIN_BLOCKED: return DomainState::kBlocked;
+    case VIR_DOMAIN_PAUSED: return DomainState::kPaused;
+    case VIR_DOMAIN_SHUTDOWN: return DomainState::kShutdown;
+    case VIR_DOMAIN_SHUTOFF: return DomainState::kShutoff;
+    case VIR_DOMAIN_CRASHED: return DomainState::kCrashed;
+    case VIR_DOMAIN_PMSUSPENDED: return DomainState::kPmSuspended;
+    default: return DomainState::kNoState;
+  }
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// qemu:///embed needs its own stdio handler, or QEMU's output goes to a virtlogd that is not
+// there. The embedded driver runs QEMU as the AM's own user (root) unless the operator's
+// qemu.conf says otherwise, so it need not chown images nor remember owners in xattrs.
+void prepare_embed_root(const std::string& uri) {
+  const auto at = uri.find("root=");
+  if (uri.rfind("qemu:///embed", 0) != 0 || at == std::string::npos) return;
+  const std::filesystem::path root = uri.substr(at + 5, uri.find('&', at) - at - 5);
+  const auto conf = root / "etc" / "qemu.conf";
+  const std::string text = read_text(conf);
+  std::filesystem::create_directories(conf.parent_path());
+  std::ofstream out(conf, std::ios::app);
+  if (text.find("stdio_handler") == std::string::npos) out << "stdio_handler = \"file\"\n";
+  if (text.find("user") == std::string::npos) {
+    out << "user = \"root\"\ngroup = \"root\"\nremember_owner = 0\n";
+  }
+}
+
+std::string address_without_prefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
+
+}  // namespace
+
+// Owns a virDomainPtr.
+class LibvirtNodeDriver::Domain {
+ public:
+  explicit Domain(virDomainPtr dom) : dom_(dom) {}
+  Domain(Domain&& other) noexcept : dom_(std::exchange(other.dom_, nullptr)) {}
+  ~Domain() {
+    if (dom_) virDomainFree(dom_);
+  }
+  virDomainPtr get() const { return dom_; }
+  explicit operator bool() const { return dom_ != nullptr; }
+  bool active() const { return virDomainIsActive(dom_) == 1; }
+
+ private:
+  virDomainPtr dom_;
+};
+
+LibvirtNodeDriver::LibvirtNodeDriver(const std::string& uri, std::string virt_type,
+                                     NodeDriverOptions options)
+    : uri_(uri), virt_type_(std::move(virt_type)), options_(std::move(options)) {
+  init_libvirt();
+  prepare_embed_root(uri);
+  std::filesystem::create_directories(options_.state_dir);
+  conn_ = virConnectOpen(uri.c_str());
+  if (!conn_) fail("cannot open node backend " + uri);
+}
+
+LibvirtNodeDriver::~LibvirtNodeDriver() { virConnectClose(conn_); }
+
+LibvirtNodeDriver::Domain LibvirtNodeDriver::lookup(const std::string& node) {
+  Domain domain(virDomainLookupByName(conn_, node.c_str()));
+  if (!domain) fail("no node " + node + " on " + uri_, GeniCode::kSearchFailed);
+  return domain;
+}
+
+const Image& LibvirtNodeDriver::image(const std::string& name) const {
+  const auto it = options_.images.find(name);
+  if (it == options_.images.end()) {
+    throw GeniError(GeniCode::kBadArgs, "unknown disk image '" + name + "' on " + uri_ +
+                                            " (the host's configured images are the only choices)");
+  }
+  return it->second;
+}
+
+std::filesystem::path LibvirtNodeDriver::file(const std::string& node, const char* suffix) const {
+  return options_.state_dir / (node + suffix);
+}
+
+void LibvirtNodeDriver::write_seed(const NodeSpec& spec, const Image& image) {
+  if (!image.initrd.empty()) write_seeded_initrd(image.initrd, spec, file(spec.name, ".initrd"));
+}
+
+void LibvirtNodeDriver::define(const NodeSpec& spec) {
+  if (Domain(virDomainLookupByName(conn_, spec.name.c_str()))) {
+    throw GeniError(GeniCode::kAlreadyExists, "node " + spec.name + " already exists on " + uri_);
+  }
+  const Image& base = image(spec.image);
+  DomainFiles files;
+  if (!base.disk.empty()) {
+    files.overlay = file(spec.name, ".qcow2");
+    run_checked({"qemu-img", "create", "-q", "-f", "qcow2", "-b", std::filesystem::absolute(base.disk).string(),
+                 "-F", base.disk_format, files.overlay.string()});
+  }
+  if (!base.initrd.empty()) files.initrd = file(spec.name, ".initrd");
+  if (virt_type_ != "test") files.console = file(spec.name, ".console");
+  write_seed(spec, base);
+  const std::string xml = domain_xml(spec, base, files, virt_type_);
+  Domain domain(virDomainDefineXML(conn_, xml.c_str()));
+  if (!domain) fail("cannot define node " + spec.name + " on " + uri_);
+}
+
+void LibvirtNodeDriver::start(const std::string& node) {
+  if (virDomainCreate(lookup(node).get()) != 0) fail("cannot start node " + node);
+}
+
+void LibvirtNodeDriver::stop(const std::string& node) {
+  Domain domain = lookup(node);
+  if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);
+}
+
+void LibvirtNodeDriver::restart(const std::string& node) {
+  stop(node);
+  start(node);
+}
+
+void LibvirtNodeDriver::destroy(const std::string& node) {
+  if (Domain domain{virDomainLookupByName(conn_, node.c_str())}) {
+    if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);
+    const unsigned flags = VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
+    if (virDomainUndefineFlags(domain.get(), flags) != 0) fail("cannot undefine node " + node);
+  }
+  for (const char* suffix : {".qcow2", ".initrd", ".console"}) std::filesystem::remove(file(node, suffix));
+}
+
+NodeStatus LibvirtNodeDriver::status(const std::string& node) {
+  Domain domain(virDomainLookupByName(conn_, node.c_str()));
+  if (!domain) return {};
+  int state = 0, reason = 0;
+  if (virDomainGetState(domain.get(), &state, &reason, 0) != 0) fail("cannot read the state of " + node);
+  NodeStatus status{domain_state(state), reason, false};
+  if (status.state == DomainState::kRunning || status.state == DomainState::kBlocked) {
+    status.guest_ready = guest_ready(node);
+  }
+  return status;
+}
+
+bool LibvirtNodeDriver::guest_ready(const std::string& node) const {
+  if (virt_type_ == "test") return true;
+  return read_text(file(node, ".console")).find(kGuestReadyMarker) != std::string::npos;
+}
+
+void LibvirtNodeDriver::suspend(const std::string& node) {
+  if (virDomainSuspend(lookup(node).get()) != 0) fail("cannot pause node " + node);
+}
+
+void LibvirtNodeDriver::resume(const std::string& node) {
+  if (virDomainResume(lookup(node).get()) != 0) fail("cannot resume node " + node);
+}
+
+void LibvirtNodeDriver::save(const std::string& node, const std::filesystem::path& file) {
+  if (virDomainSave(lookup(node).get(), file.c_str()) != 0) fail("cannot save node " + node);
+}
+
+void LibvirtNodeDriver::restore(const std::filesystem::path& file) {
+  if (virDomainRestore(conn_, file.c_str()) != 0) fail("cannot restore a node from " + file.string());
+}
+
+NodeSpec LibvirtNodeDriver::metadata(const Domain& domain, const std::string& node) {
+  char* xml = virDomainGetMetadata(domain.get(), VIR_DOMAIN_METADATA_ELEMENT, kNodeMetadataUri,
+                                   VIR_DOMAIN_AFFECT_CONFIG);
+  if (!xml) fail("node " + node + " has no federa metadata");
+  const std::string text(xml);
+  free(xml);
+  return parse_node_metadata(text, node);
+}
+
+LoginInfo LibvirtNodeDriver::login(const std::string& node) {
+  const NodeSpec spec = metadata(lookup(node), node);
+  LoginInfo info;
+  info.username = spec.login_user;
+  if (!spec.ports.empty()) info.hostname = address_without_prefix(spec.ports.front().address);
+  if (virt_type_ != "test") info.console = file(node, ".console");
+  return info;
+}
+
+void LibvirtNodeDriver::update_keys(const std::string& node, const std::vector<std::string>& keys) {
+  Domain domain = lookup(node);
+  NodeSpec spec = metadata(domain, node);
+  spec.ssh_keys = keys;
+  write_seed(spec, image(spec.image));
+  const std::string xml = node_metadata(spec, false);
+  unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (domain.active() ? VIR_DOMAIN_AFFECT_LIVE : 0);
+  if (virDomainSetMetadata(domain.get(), VIR_DOMAIN_METADATA_ELEMENT, xml.c_str(), "federa",
+                           kNodeMetadataUri, flags) != 0) {
+    fail("cannot record the new keys of " + node);
+  }
+}
+
+std::vector<std::string> LibvirtNodeDriver::federa_nodes() {
+  virDomainPtr* domains = nullptr;
+  const int count = virConnectListAllDomains(conn_, &domains, 0);
+  if (count < 0) fail("cannot list the nodes on " + uri_);
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    Domain domain(domains[i]);
+    const std::string name = virDomainGetName(domain.get());
+    if (is_federa_domain(name)) names.push_back(name);
+  }
+  free(domains);
+  return names;
+}
+
+bool accelerator_boots(const std::string& accelerator, const std::filesystem::path& kernel,
+                       const std::filesystem::path& initrd, int timeout_s, std::string& why) {
+  if (accelerator == "kvm" && !std::filesystem::exists("/dev/kvm")) {
+    why = "no /dev/kvm on this host";
+    return false;
+  }
+  // rdinit points nowhere: a kernel that boots panics at once and -no-reboot ends QEMU.
+  const CommandResult run = run_command(
+      {"timeout", std::to_string(timeout_s), "qemu-system-x86_64", "-accel", accelerator, "-m", "128",
+       "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-kernel",
+       kernel.string(), "-initrd", initrd.string(), "-append",
+       "console=ttyS0 panic=-1 rdinit=/federa-boot-probe"});
+  if (run.out.find("Linux version") != std::string::npos) {
+    why = "a stock kernel boots under " + accelerator;
+    return true;
+  }
+  why = run.exit_code == 124
+            ? "a stock kernel printed nothing under " + accelerator + " within " + std::to_string(timeout_s) +
+                  " s (for KVM: nested PVM?); use TCG"
+            : "qemu-system-x86_64 -accel " + accelerator + " failed: " + run.err;
+  return false;
+}
+
+std::unique_ptr<NodeDriver> open_node_driver(const std::string& uri, const NodeDriverOptions& options) {
+  if (uri.rfind("test://", 0) == 0) return std::make_unique<LibvirtNodeDriver>(uri, "test", options);
+  if (uri.rfind("qemu://", 0) == 0 || uri.rfind("qemu+", 0) == 0) {
+    return std::make_unique<LibvirtNodeDriver>(uri, options.accelerator == "kvm" ? "kvm" : "qemu", options);
+  }
+  throw GeniError(GeniCode::kUnsupported,
+                  "no node driver for '" + uri + "' (use test:///default, qemu:///system or qemu:///embed?root=DIR)");
+}
+
+}  // namespace federa::federation

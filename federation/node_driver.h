@@ -1,0 +1,96 @@
+// The node driver: one object per host backend, chosen by the host's URI like libvirt's own
+// driver model (open_node_driver). A node is named by backend_names' domain_name and lives on
+// its host until destroy(); the host is the source of truth for its state (no shadow copy in
+// the driver), so a restarted AM finds its nodes again. Every operation throws GeniError:
+// kSearchFailed for an unknown node, kAlreadyExists for a second define, kUnsupported for an
+// operation the backend lacks, kServerError when the host refuses.
+#pragma once
+
+#include "federation/node_state.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace federa::federation {
+
+// A bootable image as the operator configured it. A disk image is never written: each node gets
+// a copy-on-write qcow2 overlay of it. Kernel-boot images get the node's seed (hostname, user,
+// SSH keys, addresses; see node_seed.h) appended to their initrd.
+struct Image {
+  std::filesystem::path kernel;  // direct kernel boot; empty = boot from the disk
+  std::filesystem::path initrd;
+  std::string cmdline;
+  std::filesystem::path disk;  // base image; empty = diskless
+  std::string disk_format = "qcow2";
+};
+
+// One port of a node on a slice link: the tap the host creates for it, on the link's bridge.
+struct NodePort {
+  std::string tap;      // backend_names DeviceKind::kTap
+  std::string bridge;   // the link's bridge on this host (LinkDriver::bridge_name)
+  std::string mac;      // "02:.." (locally administered), see port_mac
+  std::string address;  // inside the node, CIDR, e.g. "10.77.0.2/24"
+  int mtu = 0;          // the segment's MTU (LinkDriver::mtu); 0 = the default
+};
+
+struct NodeSpec {
+  std::string name;   // domain_name(slice, client_id)
+  std::string image;  // key into NodeDriverOptions::images
+  int vcpus = 1;
+  std::int64_t memory_mb = 128;
+  std::vector<NodePort> ports;
+  std::string login_user;  // from geni_users
+  std::vector<std::string> ssh_keys;
+};
+
+// How to reach a node: what the manifest's <login> and the console path report.
+struct LoginInfo {
+  std::string authentication = "ssh-keys";
+  std::string hostname;  // the node's address on its first slice link
+  int port = 22;
+  std::string username;
+  std::filesystem::path console;  // serial console log on the host; empty if the backend has none
+};
+
+struct NodeDriverOptions {
+  std::filesystem::path state_dir;  // overlays, seeds, console logs: <state_dir>/<node name>.*
+  std::map<std::string, Image> images;
+  // QEMU backends: "tcg" (always works) or "kvm" (only where accelerator_boots("kvm") said yes).
+  std::string accelerator = "tcg";
+};
+
+class NodeDriver {
+ public:
+  virtual ~NodeDriver() = default;
+
+  // Creates the node (disk overlay, seed, persistent definition), shut off.
+  virtual void define(const NodeSpec& spec) = 0;
+  virtual void start(const std::string& node) = 0;
+  // Powers off; disks and definition are kept.
+  virtual void stop(const std::string& node) = 0;
+  virtual void restart(const std::string& node) = 0;
+  // Stops if needed, removes the definition and every file define() made. Idempotent.
+  virtual void destroy(const std::string& node) = 0;
+  virtual NodeStatus status(const std::string& node) = 0;
+  // Pause in memory / continue (the isolation primitive and the start of a snapshot).
+  virtual void suspend(const std::string& node) = 0;
+  virtual void resume(const std::string& node) = 0;
+  // Memory state to a file (the node is then shut off) / back from it (running).
+  virtual void save(const std::string& node, const std::filesystem::path& file) = 0;
+  virtual void restore(const std::filesystem::path& file) = 0;
+  virtual LoginInfo login(const std::string& node) = 0;
+  // Replaces the node's SSH keys; a running node sees them after its next restart.
+  virtual void update_keys(const std::string& node, const std::vector<std::string>& keys) = 0;
+  // Every node on this host named by the federa scheme (for the sweep).
+  virtual std::vector<std::string> federa_nodes() = 0;
+};
+
+// "test:///default", "test:///<file.xml>", "qemu:///system", "qemu:///embed?root=DIR", ...
+// Throws GeniError(kUnsupported) for a scheme without a driver, kServerError if it cannot open.
+std::unique_ptr<NodeDriver> open_node_driver(const std::string& uri, const NodeDriverOptions& options);
+
+}  // namespace federa::federation
