@@ -254,6 +254,7 @@ std::vector<SliverRecord> Aggregate::remove(const Target& target) {
       slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "deleted", "");
       sliver.states = kAfterDelete;
     }
+    slice_store::forget_requests_if_empty(tx, target.slice_urn);
     return slivers;
   });
 }
@@ -307,6 +308,7 @@ std::size_t Aggregate::reap_expired() {
       slice_store::delete_sliver(tx, sliver.urn);
       slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "expired", format_rfc3339(sliver.expires));
     }
+    for (const SliverRecord& sliver : expired) slice_store::forget_requests_if_empty(tx, sliver.slice_urn);
     return expired;
   });
   for (const SliverRecord& sliver : reaped) {
@@ -325,12 +327,12 @@ std::vector<SliverRecord> Aggregate::target_slivers(store::Transaction& tx, cons
   return slivers;
 }
 
+// The manifest covers exactly the slivers the call concerns (AM API v3: Allocate's and
+// Provision's answers the new slivers, Describe the slivers named).
 SliceView Aggregate::view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const {
-  const auto all = slice_store::slivers_of_slice(tx, slice_urn);
-  const auto requests = slice_store::requests_of(tx, slice_urn);
   std::vector<rspec::RSpec> parsed;
-  for (const std::string& request : requests) parsed.push_back(rspec::parse_request(request));
-  const std::string manifest = rspec::write_manifest(manifest_of(parsed, all, slice_store::users_of(tx, slice_urn)));
+  for (const std::string& request : slice_store::requests_of(tx, slice_urn)) parsed.push_back(rspec::parse_request(request));
+  const std::string manifest = rspec::write_manifest(manifest_of(parsed, slivers, slice_store::users_of(tx, slice_urn)));
   return {slice_urn, manifest, std::move(slivers)};
 }
 

@@ -1,6 +1,7 @@
 #include "am/slice_rspec.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -115,6 +116,59 @@ rspec::Node advertised_node(const federation::Inventory& inventory, const federa
   return node;
 }
 
+rspec::StitchLink stitch_link(const std::string& id, const federation::SegmentAvailability& free, bool translation) {
+  rspec::StitchLink link;
+  link.id = id;
+  if (free.bandwidth_kbps < std::numeric_limits<std::int64_t>::max()) {
+    link.capacity.capacity = std::to_string(free.bandwidth_kbps);
+  }
+  link.l2 = rspec::L2Capability{"1500", rspec::VlanSet::parse(free.vlans.format()), std::nullopt, translation};
+  return link;
+}
+
+// The aggregate's stitching topology: a node per site, a port for its switch and one for each
+// inter-site link at it, each link with the VLAN tags and bandwidth free now.
+rspec::StitchingTopology stitching_of(const federation::Inventory& inventory, const federation::Availability& free,
+                                      const std::string& aggregate_urn) {
+  rspec::StitchAggregate aggregate;
+  aggregate.id = aggregate_urn;
+  aggregate.stitching_mode = "chain";
+  aggregate.scheduled_services = "false";
+  aggregate.negotiated_services = "false";
+  for (std::size_t s = 0; s < inventory.sites().size(); ++s) {
+    const federation::Site& site = inventory.sites()[s];
+    rspec::StitchNode node{site.urn, {}};
+    node.ports.push_back({site.urn + ":switch", {}, {stitch_link(site.urn + ":switch", free.site_switches[s], false)}});
+    for (int l : inventory.links_at(static_cast<int>(s))) {
+      const federation::InterSiteLink& link = inventory.links()[static_cast<std::size_t>(l)];
+      rspec::StitchLink stitch = stitch_link(link.urn, free.links[static_cast<std::size_t>(l)], link.translation);
+      stitch.remote_link_id = inventory.sites()[static_cast<std::size_t>(link.other_end(static_cast<int>(s)))].urn;
+      node.ports.push_back({link.urn + ":" + site.name, {}, {std::move(stitch)}});
+    }
+    aggregate.nodes.push_back(std::move(node));
+  }
+  return {format_rfc3339(now_utc()), {}, {std::move(aggregate)}};
+}
+
+// A link sliver's path as a stitching path: one hop per segment with the tag it carries.
+rspec::StitchPath stitch_path(const rspec::Link& link, const SliverRecord& sliver) {
+  rspec::StitchPath path{link.client_id, sliver.urn, {}};
+  const auto& hops = sliver.link->hops;
+  for (std::size_t i = 0; i < hops.size(); ++i) {
+    rspec::StitchHop hop;
+    hop.id = std::to_string(i + 1);
+    hop.type = "vlan";
+    hop.link.id = hops[i].urn.empty() ? sliver.link->host_a : hops[i].urn;
+    if (hops[i].vlan_tag) {
+      const auto tag = rspec::VlanSet::single(*hops[i].vlan_tag);
+      hop.link.l2 = rspec::L2Capability{"1500", tag, tag, std::nullopt};
+    }
+    hop.next_hops.push_back(i + 1 < hops.size() ? std::to_string(i + 2) : "null");
+    path.hops.push_back(std::move(hop));
+  }
+  return path;
+}
+
 rspec::OpstateMachine opstate_of(const std::string& aggregate_urn, const std::vector<std::string>& sliver_types) {
   rspec::OpstateMachine machine{aggregate_urn, std::string(to_string(OperationalState::kNotReady)), sliver_types, {}};
   std::map<std::string, rspec::OpstateState> states;
@@ -155,22 +209,33 @@ federation::TopologyRequest topology_of(const rspec::RSpec& request, const feder
 
 rspec::RSpec manifest_of(const std::vector<rspec::RSpec>& requests, const std::vector<SliverRecord>& slivers,
                          const std::vector<SliceUser>& users) {
+  // A client_id may appear in several requests of a slice (allocated, deleted, allocated again):
+  // the latest request that names it describes its sliver.
+  std::map<std::string, std::size_t> latest;
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    for (const rspec::Node& node : requests[r].nodes) latest[node.client_id] = r;
+    for (const rspec::Link& link : requests[r].links) latest[link.client_id] = r;
+  }
   rspec::RSpec manifest = requests.empty() ? rspec::make_manifest(rspec::RSpec{}) : rspec::make_manifest(requests.front());
   manifest.nodes.clear();
   manifest.links.clear();
-  for (const rspec::RSpec& request : requests) {
+  manifest.stitching.reset();
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const rspec::RSpec& request = requests[r];
     for (const rspec::Node& node : request.nodes) {
       const SliverRecord* sliver = find_sliver_for(slivers, node.client_id);
-      if (!sliver || sliver->kind != SliverKind::kNode) continue;
+      if (!sliver || sliver->kind != SliverKind::kNode || latest[node.client_id] != r) continue;
       manifest.nodes.push_back(node);
       fill_node(manifest.nodes.back(), *sliver, users);
     }
     for (const rspec::Link& link : request.links) {
       const SliverRecord* sliver = find_sliver_for(slivers, link.client_id);
-      if (!sliver || sliver->kind != SliverKind::kLink) continue;
+      if (!sliver || sliver->kind != SliverKind::kLink || latest[link.client_id] != r) continue;
       manifest.links.push_back(link);
       manifest.links.back().sliver_id = sliver->urn;
       manifest.links.back().vlantag = first_tag(*sliver);
+      if (!manifest.stitching) manifest.stitching.emplace();
+      manifest.stitching->paths.push_back(stitch_path(link, *sliver));
     }
   }
   return manifest;
@@ -190,6 +255,7 @@ rspec::RSpec advertisement_of(const federation::Inventory& inventory, const fede
     sliver_types.insert(host.sliver_types.begin(), host.sliver_types.end());
   }
   ad.opstate = opstate_of(aggregate_urn, {sliver_types.begin(), sliver_types.end()});
+  ad.stitching = stitching_of(inventory, free, aggregate_urn);
   return ad;
 }
 

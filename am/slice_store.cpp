@@ -202,6 +202,11 @@ std::vector<std::string> requests_of(store::Transaction& tx, const std::string& 
   return requests;
 }
 
+void forget_requests_if_empty(store::Transaction& tx, const std::string& slice_urn) {
+  tx.exec("DELETE FROM slice_requests WHERE slice_urn = $1 AND NOT EXISTS (SELECT 1 FROM slivers WHERE slice_urn = $1)",
+          slice_urn);
+}
+
 void save_users(store::Transaction& tx, const std::string& slice_urn, const std::vector<SliceUser>& users) {
   for (const SliceUser& user : users) {
     const std::string keys = json(user.keys).dump();

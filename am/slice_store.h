@@ -64,6 +64,8 @@ void delete_sliver(store::Transaction& tx, const std::string& urn);
 
 void save_request(store::Transaction& tx, const std::string& slice_urn, const std::string& request, Timestamp now);
 std::vector<std::string> requests_of(store::Transaction& tx, const std::string& slice_urn);
+// Drops the slice's requests once it has no sliver left (manifests are written from them).
+void forget_requests_if_empty(store::Transaction& tx, const std::string& slice_urn);
 void save_users(store::Transaction& tx, const std::string& slice_urn, const std::vector<SliceUser>& users);
 std::vector<SliceUser> users_of(store::Transaction& tx, const std::string& slice_urn);
 

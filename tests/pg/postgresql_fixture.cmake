@@ -11,7 +11,7 @@ string(SUBSTRING "${federa_build_hash}" 0 4 federa_build_hash)
 math(EXPR federa_default_pg_port "55400 + 0x${federa_build_hash} % 100")
 set(FEDERA_TEST_PG_PORT ${federa_default_pg_port} CACHE STRING "Port of the test PostgreSQL")
 set(FEDERA_TEST_PG_DIR /tmp/federa-test-postgresql-${federa_build_hash})
-set(FEDERA_TEST_PG_URI "postgresql://postgres@127.0.0.1:${FEDERA_TEST_PG_PORT}/federa")
+set(FEDERA_TEST_PG_URI "postgresql://postgres@127.0.0.1:${FEDERA_TEST_PG_PORT}/federa" CACHE INTERNAL "URI of the test PostgreSQL")
 
 add_test(NAME postgresql_start
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/start.sh ${FEDERA_TEST_PG_DIR} ${FEDERA_TEST_PG_PORT})
