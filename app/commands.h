@@ -11,5 +11,7 @@ void add_ca_command(CLI::App& app);
 void add_cred_command(CLI::App& app);
 // federa admin slices|shutdown|clear-shutdown: operator actions on the AM's store (cmd_admin.cpp).
 void add_admin_command(CLI::App& app);
+// federa ch (and its operator subcommands): the clearinghouse service (cmd_ch.cpp).
+void add_ch_command(CLI::App& app);
 
 }  // namespace federa::app

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   federa::app::add_ca_command(app);
   federa::app::add_cred_command(app);
   federa::app::add_admin_command(app);
+  federa::app::add_ch_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Error& error) {  // parse errors, --help, and commands that set an exit code
