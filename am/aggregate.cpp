@@ -80,21 +80,43 @@ std::string describe_span(Timestamp from, Timestamp to) {
   return format_rfc3339(from) + " .. " + format_rfc3339(to);
 }
 
+template <class F>
+auto busy_on_contention(F&& run) {
+  try {
+    return run();
+  } catch (const store::TransientError& error) {
+    throw GeniError(GeniCode::kBusy, std::string("the aggregate is busy with concurrent calls; try again (") +
+                                         error.what() + ")");
+  } catch (const store::ConflictError&) {
+    throw GeniError(GeniCode::kBusy, "another call took the same resources at the same moment; try again");
+  }
+}
+
 }  // namespace
+
+template <class F>
+auto Aggregate::write(F&& fn) const {
+  return busy_on_contention([&] { return store_.transaction(std::forward<F>(fn)); });
+}
+
+template <class F>
+auto Aggregate::read(F&& fn) const {
+  return busy_on_contention([&] { return store_.read(std::forward<F>(fn)); });
+}
 
 Aggregate::Aggregate(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory, AggregatePolicy policy)
     : store_(store), inventory_(std::move(inventory)), policy_(std::move(policy)) {}
 
 std::string Aggregate::advertisement(bool available_only) const {
   const auto inventory = inventory_->snapshot();
-  const auto slivers = store_.read([](store::Transaction& tx) { return slice_store::all_slivers(tx); });
+  const auto slivers = read([](store::Transaction& tx) { return slice_store::all_slivers(tx); });
   const auto free = federation::availability(*inventory, usage_of(slivers));
   return rspec::write_advertisement(advertisement_of(*inventory, free, policy_.aggregate_urn, available_only));
 }
 
 Target Aggregate::resolve(const std::vector<std::string>& urns) const {
   if (urns.empty()) throw GeniError(GeniCode::kBadArgs, "no URNs given: name a slice or slivers of one slice");
-  return store_.read([&](store::Transaction& tx) {
+  return read([&](store::Transaction& tx) {
     Target target;
     for (const std::string& urn : urns) {
       const std::string kind = kind_of_urn(urn);
@@ -121,7 +143,7 @@ Target Aggregate::resolve(const std::vector<std::string>& urns) const {
 }
 
 void Aggregate::check_not_shut_down(const std::string& slice_urn) const {
-  const auto slice = store_.read([&](store::Transaction& tx) { return slice_store::find_slice(tx, slice_urn); });
+  const auto slice = read([&](store::Transaction& tx) { return slice_store::find_slice(tx, slice_urn); });
   if (slice && slice->shutdown) {
     throw GeniError(GeniCode::kRefused, "slice " + slice_urn + " is shut down by an operator; contact the aggregate's operators");
   }
@@ -139,8 +161,7 @@ SliceView Aggregate::allocate(const std::string& slice_urn, const std::string& r
   const Timestamp end = std::min(end_time.value_or(credential_expiry), credential_expiry);
   const Timestamp expires = std::min(now + policy_.allocation_lifetime, end);
   const federation::MapOptions options{.objective = policy_.objective, .seed = std::hash<std::string>{}(slice_urn)};
-  try {
-    return store_.transaction([&](store::Transaction& tx) {
+  return write([&](store::Transaction& tx) {
       if (auto slice = slice_store::find_slice(tx, slice_urn); slice && slice->shutdown) {
         throw GeniError(GeniCode::kRefused, "slice " + slice_urn + " is shut down by an operator");
       }
@@ -157,9 +178,6 @@ SliceView Aggregate::allocate(const std::string& slice_urn, const std::string& r
       slice_store::save_request(tx, slice_urn, request_xml, now);
       return view(tx, slice_urn, std::move(slivers));
     });
-  } catch (const store::ConflictError&) {
-    throw GeniError(GeniCode::kBusy, "another request took the same resources at the same moment; try again");
-  }
 }
 
 SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry, const ProvisionOptions& options) {
@@ -169,7 +187,7 @@ SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry
     if (*options.end_time <= now) throw GeniError(GeniCode::kOutOfRange, "geni_end_time is in the past");
     expires = std::min(expires, *options.end_time);
   }
-  return store_.transaction([&](store::Transaction& tx) {
+  return write([&](store::Transaction& tx) {
     std::vector<SliverRecord> changed;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
       if (sliver.states.allocation != AllocationState::kAllocated) continue;
@@ -195,7 +213,7 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
     throw GeniError(GeniCode::kUnsupported, "unsupported operational action '" + action + "' (supported: " + known + ")");
   }
   const Timestamp now = now_utc();
-  return store_.transaction([&](store::Transaction& tx) {
+  return write([&](store::Transaction& tx) {
     std::vector<ActionOutcome> outcomes;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
       const auto rule = sliver.states.allocation == AllocationState::kProvisioned
@@ -232,7 +250,7 @@ std::vector<SliverRecord> Aggregate::renew(const Target& target, Timestamp reque
                         std::to_string(policy_.max_lease.count() / 3600) + " h lease limit); ask for less or use geni_extend_alap");
   }
   const Timestamp granted = std::min(requested, limit);
-  return store_.transaction([&](store::Transaction& tx) {
+  return write([&](store::Transaction& tx) {
     auto slivers = target_slivers(tx, target);
     for (SliverRecord& sliver : slivers) {
       sliver.expires = granted;
@@ -247,7 +265,7 @@ std::vector<SliverRecord> Aggregate::renew(const Target& target, Timestamp reque
 
 std::vector<SliverRecord> Aggregate::remove(const Target& target) {
   const Timestamp now = now_utc();
-  return store_.transaction([&](store::Transaction& tx) {
+  return write([&](store::Transaction& tx) {
     auto slivers = target_slivers(tx, target);
     for (SliverRecord& sliver : slivers) {
       slice_store::delete_sliver(tx, sliver.urn);
@@ -260,20 +278,20 @@ std::vector<SliverRecord> Aggregate::remove(const Target& target) {
 }
 
 SliceView Aggregate::describe(const Target& target) const {
-  return store_.read([&](store::Transaction& tx) { return view(tx, target.slice_urn, target_slivers(tx, target)); });
+  return read([&](store::Transaction& tx) { return view(tx, target.slice_urn, target_slivers(tx, target)); });
 }
 
 std::vector<SliverRecord> Aggregate::status(const Target& target) const {
-  return store_.read([&](store::Transaction& tx) { return target_slivers(tx, target); });
+  return read([&](store::Transaction& tx) { return target_slivers(tx, target); });
 }
 
 void Aggregate::set_users(const std::string& slice_urn, const std::vector<SliceUser>& users) {
-  store_.transaction([&](store::Transaction& tx) { slice_store::save_users(tx, slice_urn, users); });
+  write([&](store::Transaction& tx) { slice_store::save_users(tx, slice_urn, users); });
 }
 
 void Aggregate::shutdown(const std::string& slice_urn) {
   const Timestamp now = now_utc();
-  store_.transaction([&](store::Transaction& tx) {
+  write([&](store::Transaction& tx) {
     if (!slice_store::find_slice(tx, slice_urn)) {
       throw GeniError(GeniCode::kSearchFailed, "no slice " + slice_urn + " at this aggregate");
     }
@@ -289,7 +307,7 @@ void Aggregate::shutdown(const std::string& slice_urn) {
 
 void Aggregate::clear_shutdown(const std::string& slice_urn) {
   const Timestamp now = now_utc();
-  store_.transaction([&](store::Transaction& tx) {
+  write([&](store::Transaction& tx) {
     if (!slice_store::find_slice(tx, slice_urn)) throw GeniError(GeniCode::kSearchFailed, "no slice " + slice_urn);
     slice_store::set_shutdown(tx, slice_urn, false, now);
     slice_store::record_event(tx, now, slice_urn, "", "shutdown_cleared", "");
@@ -297,12 +315,12 @@ void Aggregate::clear_shutdown(const std::string& slice_urn) {
 }
 
 std::vector<SliceRecord> Aggregate::slices(bool shutdown_only) const {
-  return store_.read([&](store::Transaction& tx) { return slice_store::slices(tx, shutdown_only); });
+  return read([&](store::Transaction& tx) { return slice_store::slices(tx, shutdown_only); });
 }
 
 std::size_t Aggregate::reap_expired() {
   const Timestamp now = now_utc();
-  const auto reaped = store_.transaction([&](store::Transaction& tx) {
+  const auto reaped = write([&](store::Transaction& tx) {
     auto expired = slice_store::slivers_expired(tx, now);
     for (const SliverRecord& sliver : expired) {
       slice_store::delete_sliver(tx, sliver.urn);

@@ -83,6 +83,12 @@ class Aggregate {
   const AggregatePolicy& policy() const { return policy_; }
 
  private:
+  // store_.transaction / store_.read, with contention the store could not resolve by retrying
+  // (and a unit taken by a concurrent call) turned into BUSY: the caller may simply try again.
+  template <class F>
+  auto write(F&& fn) const;
+  template <class F>
+  auto read(F&& fn) const;
   std::vector<SliverRecord> target_slivers(store::Transaction& tx, const Target& target) const;
   SliceView view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const;
 

@@ -88,6 +88,9 @@ rpc::Struct AmService::invoke(const AmMethod& method, const CallContext& context
     return geni_failure(error.code(), error.what());
   } catch (const rpc::TypeMismatch& error) {
     return geni_failure(GeniCode::kBadArgs, std::string("bad argument: ") + error.what());
+  } catch (const std::exception& error) {  // a bug or a broken store: still a GENI answer
+    logger("am")->error("event=call_failed caller={} error={}", log_value(context.caller_urn), log_value(error.what()));
+    return geni_failure(GeniCode::kServerError, std::string("the aggregate could not complete the call: ") + error.what());
   }
 }
 

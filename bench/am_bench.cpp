@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -218,16 +219,32 @@ Experimenter make_experimenter(const Options& options, const fs::path& dir) {
   return experimenter;
 }
 
-bool lifecycle(rpc::HttpsClient& client, const Experimenter& experimenter, int i) {
+// The first refusal of a run, printed under its row so failures say what they were.
+struct FirstFailure {
+  std::mutex mutex;
+  std::string text;
+  bool ok(const rpc::MethodResponse& response, const char* method) {
+    if (geni_code(response) == 0) return true;
+    std::lock_guard lock(mutex);
+    if (text.empty()) {
+      const rpc::Value* output = response.value.find("output");
+      text = std::string(method) + " geni_code " + std::to_string(geni_code(response)) + ": " +
+             (output ? output->as_string() : std::string("fault"));
+    }
+    return false;
+  }
+};
+
+bool lifecycle(rpc::HttpsClient& client, const Experimenter& experimenter, int i, FirstFailure& failure) {
   static const std::string request =
       "<rspec xmlns=\"http://www.geni.net/resources/rspec/3\" type=\"request\">"
       "<node client_id=\"n\"><sliver_type name=\"default-vm\"/></node></rspec>";
   const auto& slice = experimenter.slices[static_cast<std::size_t>(i)];
   const auto& credentials = experimenter.credentials[static_cast<std::size_t>(i)];
   const rpc::Value urns(rpc::Array{rpc::Value(slice)});
-  return geni_code(client.call("/am/3.0", "Allocate", {rpc::Value(slice), credentials, rpc::Value(request), rpc::Value(rpc::Struct{})})) == 0 &&
-         geni_code(client.call("/am/3.0", "Provision", {urns, credentials, geni3_options()})) == 0 &&
-         geni_code(client.call("/am/3.0", "Delete", {urns, credentials, rpc::Value(rpc::Struct{})})) == 0;
+  return failure.ok(client.call("/am/3.0", "Allocate", {rpc::Value(slice), credentials, rpc::Value(request), rpc::Value(rpc::Struct{})}), "Allocate") &&
+         failure.ok(client.call("/am/3.0", "Provision", {urns, credentials, geni3_options()}), "Provision") &&
+         failure.ok(client.call("/am/3.0", "Delete", {urns, credentials, rpc::Value(rpc::Struct{})}), "Delete");
 }
 
 std::string start_postgresql() {
@@ -284,9 +301,11 @@ void bench_lifecycles(const Options& options, const fs::path& dir, const Experim
     const std::string db = backend == "sqlite" ? "sqlite://" + (dir / ("am-" + backend) / "am.db").string()
                                                : fresh_database(server, "federa_bench_am");
     const AggregateProcess am(options, dir, "am-" + backend, {"--db", db});
+    FirstFailure failure;
     print_row(backend, load(am.port(), experimenter.tls, false, options, [&](rpc::HttpsClient& client, int i) {
-      return lifecycle(client, experimenter, i);
+      return lifecycle(client, experimenter, i, failure);
     }));
+    if (!failure.text.empty()) std::printf("  first failure: %s\n", failure.text.substr(0, 200).c_str());
   }
 }
 
