@@ -145,7 +145,7 @@ std::string settings_help() {
   [tls]
   certificate = "<data_dir>/am/am-cert.pem"  # server certificate chain (PEM)
   private_key = "<data_dir>/am/am-key.pem"
-  trust_roots = "<data_dir>/trusted_roots"   # every *.pem/*.crt is a trusted root; SIGHUP reloads
+  trust_roots = "<data_dir>/trusted_roots"   # every *.pem/*.crt: trusted roots and CRLs; SIGHUP reloads
   [log]
   level = "info"                # trace, debug, info, warn, error
   [store]

@@ -40,7 +40,18 @@ void load_trust_roots(ssl::context& context, const std::filesystem::path& dir) {
   for (const auto& file : files) {
     if (X509_STORE_load_file(store, file.c_str()) != 1) throw_tls("cannot load trust root " + file.string());
   }
-  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+}
+
+// Revocation: a CRL found among the trust-root files is enforced for its issuer; an issuer that
+// publishes none is not refused for the lack of one (federations mix authorities with and
+// without CRLs). Every other verification error stands.
+int verify_allowing_missing_crl(int preverified, X509_STORE_CTX* ctx) {
+  if (!preverified && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL) {
+    X509_STORE_CTX_set_error(ctx, X509_V_OK);
+    return 1;
+  }
+  return preverified;
 }
 
 TlsContext new_context(ssl::context::method method) {
@@ -66,7 +77,8 @@ TlsContext make_server_tls_context(const ServerTlsConfig& config) {
   TlsContext context = new_context(ssl::context::tls_server);
   load_identity(*context, config.certificate_chain, config.private_key);
   load_trust_roots(*context, config.trust_roots_dir);
-  context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  SSL_CTX_set_verify(context->native_handle(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                     verify_allowing_missing_crl);
   SSL_CTX_set_verify_depth(context->native_handle(), 8);
   static const unsigned char kSessionContext[] = "federa";
   SSL_CTX_set_session_id_context(context->native_handle(), kSessionContext, sizeof kSessionContext - 1);

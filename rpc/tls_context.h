@@ -1,7 +1,8 @@
 // TLS for federa's servers and clients (OpenSSL 3 through Asio SSL). Servers require a client
 // certificate that chains to a trust root: every PEM file in the trust-roots directory, each
 // root a trust anchor even when it is not self-signed (as the GENI reference AM treats them).
-// TLS 1.2 is the minimum. A context is immutable; reloading builds a new one (TlsContextHolder).
+// Certificate revocation lists (PEM) in that directory are enforced for their issuers. TLS 1.2
+// is the minimum. A context is immutable; reloading builds a new one (TlsContextHolder).
 #pragma once
 
 #include <openssl/x509.h>
@@ -18,7 +19,7 @@ namespace federa::rpc {
 struct ServerTlsConfig {
   std::filesystem::path certificate_chain;  // PEM: the server certificate, then its issuers
   std::filesystem::path private_key;        // PEM
-  std::filesystem::path trust_roots_dir;    // every *.pem / *.crt file in it is a trust root
+  std::filesystem::path trust_roots_dir;    // every *.pem / *.crt file in it: trust roots and CRLs
 };
 
 struct ClientTlsConfig {

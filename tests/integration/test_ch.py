@@ -5,6 +5,7 @@ with members created by its operator commands."""
 import datetime
 import os
 import re
+import shutil
 import signal
 import ssl
 import subprocess
@@ -234,10 +235,9 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class FederationTest(unittest.TestCase):
+class FederationCase(unittest.TestCase):
     """A federation from nothing: `federa ch` and `federa am` on one data directory (so the
-    aggregate trusts the clearinghouse's CA); a member gets a slice and its credential from the
-    slice authority and runs the whole AM API v3 lifecycle with it at the aggregate."""
+    aggregate trusts the clearinghouse's CA), members alice and carol."""
 
     REQUEST = """<rspec xmlns="http://www.geni.net/resources/rspec/3" type="request">
   <node client_id="n1"><sliver_type name="default-vm"/><interface client_id="n1:if0"/></node>
@@ -276,6 +276,11 @@ class FederationTest(unittest.TestCase):
     def code(self, answer):
         return answer["code"]["geni_code"]
 
+
+class FederationTest(FederationCase):
+    """A member gets a slice and its credential from the slice authority and runs the whole AM API
+    v3 lifecycle with it at the aggregate."""
+
     def test_slice_credential_from_the_clearinghouse_runs_the_lifecycle(self):
         sa = self.ch.proxy(self.alice, "/SA")
         slice_urn = sa.create("SLICE", [], {"fields": {"SLICE_NAME": "fedlife"}})["value"]["SLICE_URN"]
@@ -302,3 +307,22 @@ class FederationTest(unittest.TestCase):
         self.assertEqual(self.code(refused), 22)  # the credential is alice's, the caller is carol
         own = self.ch.proxy(self.carol, "/SA").get_credentials(slice_urn, [], {})
         self.assertNotEqual(own["code"], 0)  # carol is not a member of the slice
+
+
+class RevocationAtTheAggregateTest(FederationCase):
+    """The clearinghouse's CRL, put into the aggregate's trust roots, makes the aggregate refuse a
+    revoked member at the TLS handshake, while other members of the same authority go on."""
+
+    def test_a_revoked_member_is_refused_by_the_aggregate_once_it_has_the_crl(self):
+        dave = self.ch.member("dave")
+        self.assertEqual(self.aggregate(dave).GetVersion()["code"]["geni_code"], 0)
+        self.ch.admin("member", "revoke", "dave")
+        shutil.copy(os.path.join(self.ch.data_dir, "ca", "crl.pem"),
+                    os.path.join(self.ch.data_dir, "trusted_roots", "federa-local-crl.pem"))
+        self.am.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while "event=tls_reloaded" not in open(self.am_log.name).read() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with self.assertRaises((ssl.SSLError, ConnectionResetError, BrokenPipeError, xmlrpc.client.ProtocolError)):
+            self.aggregate(dave).GetVersion()
+        self.assertEqual(self.aggregate(self.alice).GetVersion()["code"]["geni_code"], 0)
