@@ -21,6 +21,7 @@
 #include <string>
 
 using namespace federa::federation;
+using federa::VlanSet;
 
 namespace {
 

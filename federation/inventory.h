@@ -5,7 +5,7 @@
 // by every request in flight (see InventoryHolder for reload and drain).
 #pragma once
 
-#include "federation/vlan_set.h"
+#include "common/vlan_set.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const federa::federation::InventoryError&) {
   }
   try {
-    const auto set = federa::federation::VlanSet::parse(text.substr(0, 256));
-    if (!(federa::federation::VlanSet::parse(set.format()) == set)) std::abort();
+    const auto set = federa::VlanSet::parse(text.substr(0, 256));
+    if (!(federa::VlanSet::parse(set.format()) == set)) std::abort();
   } catch (const std::invalid_argument&) {
   }
   return 0;

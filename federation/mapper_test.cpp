@@ -6,6 +6,7 @@
 #include <set>
 
 using namespace federa::federation;
+using federa::VlanSet;
 using federa::GeniCode;
 
 namespace {

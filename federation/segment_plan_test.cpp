@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 using namespace federa::federation;
+using federa::VlanSet;
 
 namespace {
 

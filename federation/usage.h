@@ -5,7 +5,7 @@
 #pragma once
 
 #include "federation/placement.h"
-#include "federation/vlan_set.h"
+#include "common/vlan_set.h"
 
 #include <cstdint>
 #include <map>

@@ -5,6 +5,8 @@
 // VlanSet is the typed form of "2-4094" / "3706-3732,3746-3749" / "any".
 #pragma once
 
+#include "common/vlan_set.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +15,8 @@
 
 namespace federa::rspec {
 
-// A set of 802.1Q VLAN ids (1..4094), or "any" (the aggregate may choose).
+// A set of 802.1Q VLAN ids (1..4094), or "any" (the aggregate may choose): federa::VlanSet
+// (common/vlan_set.h) plus the "any" of the stitching notation.
 class VlanSet {
  public:
   static VlanSet any();
@@ -23,10 +26,10 @@ class VlanSet {
   static std::optional<VlanSet> parse(std::string_view text);
 
   bool is_any() const { return any_; }
-  bool empty() const { return !any_ && ranges_.empty(); }
+  bool empty() const { return !any_ && tags_.empty(); }
   bool contains(int tag) const;
   // Ranges sorted and merged, inclusive bounds.
-  const std::vector<std::pair<int, int>>& ranges() const { return ranges_; }
+  const std::vector<std::pair<int, int>>& ranges() const { return tags_.ranges(); }
   // Canonical text: "any", or merged ranges "2-99,101-4094".
   std::string to_string() const;
 
@@ -34,7 +37,7 @@ class VlanSet {
 
  private:
   bool any_ = false;
-  std::vector<std::pair<int, int>> ranges_;
+  federa::VlanSet tags_;
 };
 
 // switchingCapabilitySpecificInfo_L2sc: what a link can do at layer 2.

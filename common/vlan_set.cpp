@@ -1,10 +1,10 @@
-#include "federation/vlan_set.h"
+#include "common/vlan_set.h"
 
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
-namespace federa::federation {
+namespace federa {
 namespace {
 
 std::string_view trim(std::string_view text) {
@@ -127,4 +127,4 @@ std::string VlanSet::format() const {
   return text;
 }
 
-}  // namespace federa::federation
+}  // namespace federa

@@ -1,10 +1,10 @@
-#include "federation/vlan_set.h"
+#include "common/vlan_set.h"
 
 #include <doctest/doctest.h>
 
 #include <stdexcept>
 
-using federa::federation::VlanSet;
+using federa::VlanSet;
 
 TEST_CASE("VLAN sets parse, merge and format the stitching range notation") {
   const VlanSet set = VlanSet::parse(" 300, 100-200,201-205 ,150-160");

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace federa::federation {
+namespace federa {
 
 class VlanSet {
  public:
@@ -45,4 +45,4 @@ class VlanSet {
   std::vector<std::pair<int, int>> ranges_;
 };
 
-}  // namespace federa::federation
+}  // namespace federa
