@@ -108,10 +108,30 @@ Aggregate::Aggregate(store::Store& store, std::shared_ptr<federation::InventoryH
     : store_(store), inventory_(std::move(inventory)), policy_(std::move(policy)) {}
 
 std::string Aggregate::advertisement(bool available_only) const {
-  const auto inventory = inventory_->snapshot();
-  const auto slivers = read([](store::Transaction& tx) { return slice_store::all_slivers(tx); });
-  const auto free = federation::availability(*inventory, usage_of(slivers));
-  return rspec::write_advertisement(advertisement_of(*inventory, free, policy_.aggregate_urn, available_only));
+  return read([&](store::Transaction& tx) {
+    const federation::Inventory inventory = inventory_now(tx);
+    const auto free = federation::availability(inventory, usage_of(slice_store::all_slivers(tx)));
+    return rspec::write_advertisement(advertisement_of(inventory, free, policy_.aggregate_urn, available_only));
+  });
+}
+
+federation::Inventory Aggregate::inventory_now(store::Transaction& tx) const {
+  return inventory_->snapshot()->with_drained(slice_store::drained_hosts(tx));
+}
+
+void Aggregate::drain(const std::string& host_urn, bool drained) {
+  if (!inventory_->snapshot()->find_host(host_urn)) {
+    throw GeniError(GeniCode::kSearchFailed, "the inventory has no host " + host_urn);
+  }
+  const Timestamp now = now_utc();
+  write([&](store::Transaction& tx) {
+    slice_store::set_drained(tx, host_urn, drained, now);
+    slice_store::record_event(tx, now, "", "", drained ? "host_drained" : "host_returned", host_urn);
+  });
+}
+
+std::vector<std::string> Aggregate::drained_hosts() const {
+  return read([](store::Transaction& tx) { return slice_store::drained_hosts(tx); });
 }
 
 Target Aggregate::resolve(const std::vector<std::string>& urns) const {
@@ -152,8 +172,8 @@ void Aggregate::check_not_shut_down(const std::string& slice_urn) const {
 SliceView Aggregate::allocate(const std::string& slice_urn, const std::string& request_xml, Timestamp credential_expiry,
                               std::optional<Timestamp> end_time) {
   const rspec::RSpec request = rspec::parse_request(request_xml);
-  const auto inventory = inventory_->snapshot();
-  const federation::TopologyRequest topology = topology_of(request, *inventory, policy_.aggregate_urn);
+  const federation::TopologyRequest topology =
+      topology_of(request, *inventory_->snapshot(), policy_.aggregate_urn);
   const Timestamp now = now_utc();
   if (end_time && *end_time <= now) {
     throw GeniError(GeniCode::kOutOfRange, "geni_end_time " + format_rfc3339(*end_time) + " is in the past");
@@ -167,7 +187,8 @@ SliceView Aggregate::allocate(const std::string& slice_urn, const std::string& r
       }
       refuse_taken_client_ids(slice_store::slivers_of_slice(tx, slice_urn), topology);
       const federation::Usage usage = usage_of(slice_store::all_slivers(tx));
-      const federation::Placement placement = federation::map_request_or_throw(*inventory, usage, topology, options);
+      const federation::Placement placement =
+          federation::map_request_or_throw(inventory_now(tx), usage, topology, options);
       slice_store::upsert_slice(tx, slice_urn, credential_expiry, now);
       auto slivers = slivers_for(placement, policy_, slice_urn, now, end, expires);
       for (const SliverRecord& sliver : slivers) {

@@ -77,6 +77,11 @@ class Aggregate {
   void clear_shutdown(const std::string& slice_urn);
   std::vector<SliceRecord> slices(bool shutdown_only) const;
 
+  // A drained host keeps its slivers and gets no new ones (kept in the store, so every AM
+  // process sharing it agrees). SEARCHFAILED for a host the inventory does not have.
+  void drain(const std::string& host_urn, bool drained);
+  std::vector<std::string> drained_hosts() const;
+
   // Deletes every sliver past its expiry; returns how many. The reaper calls it periodically.
   std::size_t reap_expired();
 
@@ -90,6 +95,8 @@ class Aggregate {
   template <class F>
   auto read(F&& fn) const;
   std::vector<SliverRecord> target_slivers(store::Transaction& tx, const Target& target) const;
+  // The inventory as it is now: the holder's snapshot with the store's drained hosts applied.
+  federation::Inventory inventory_now(store::Transaction& tx) const;
   SliceView view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const;
 
   store::Store& store_;

@@ -226,6 +226,23 @@ std::vector<SliceUser> users_of(store::Transaction& tx, const std::string& slice
   return users;
 }
 
+std::vector<std::string> drained_hosts(store::Transaction& tx) {
+  std::vector<std::string> hosts;
+  for (const auto& row : tx.query("SELECT host_urn FROM drained_hosts WHERE host_urn <> $1 ORDER BY host_urn", "")) {
+    hosts.push_back(row.get<std::string>(0));
+  }
+  return hosts;
+}
+
+void set_drained(store::Transaction& tx, const std::string& host_urn, bool drained, Timestamp now) {
+  if (drained) {
+    tx.exec("INSERT INTO drained_hosts (host_urn, since) VALUES ($1, $2) ON CONFLICT (host_urn) DO NOTHING", host_urn,
+            format_rfc3339(now));
+  } else {
+    tx.exec("DELETE FROM drained_hosts WHERE host_urn = $1", host_urn);
+  }
+}
+
 void record_event(store::Transaction& tx, Timestamp at, const std::string& slice_urn, const std::string& sliver_urn,
                   const std::string& kind, const std::string& detail) {
   tx.exec("INSERT INTO events (at, slice_urn, sliver_urn, kind, detail) VALUES ($1, $2, $3, $4, $5)",

@@ -69,6 +69,9 @@ void forget_requests_if_empty(store::Transaction& tx, const std::string& slice_u
 void save_users(store::Transaction& tx, const std::string& slice_urn, const std::vector<SliceUser>& users);
 std::vector<SliceUser> users_of(store::Transaction& tx, const std::string& slice_urn);
 
+std::vector<std::string> drained_hosts(store::Transaction& tx);
+void set_drained(store::Transaction& tx, const std::string& host_urn, bool drained, Timestamp now);
+
 void record_event(store::Transaction& tx, Timestamp at, const std::string& slice_urn,
                   const std::string& sliver_urn, const std::string& kind, const std::string& detail);
 

@@ -12,6 +12,7 @@ namespace {
 struct AdminOptions {
   AmOptions am;
   std::string slice_urn;
+  std::string host_urn;
   bool shutdown_only = false;
 };
 
@@ -27,6 +28,18 @@ void shutdown(const AdminOptions& options) {
   const OpenAggregate open = open_aggregate(effective_config(options.am));
   open.aggregate->shutdown(options.slice_urn);
   std::cout << "shut down " << options.slice_urn << ": slivers stopped and kept; every call on it is refused\n";
+}
+
+void drain(const AdminOptions& options, bool drained) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  open.aggregate->drain(options.host_urn, drained);
+  std::cout << (drained ? "drained " : "returned ") << options.host_urn
+            << (drained ? ": its slivers stay, no new ones land there\n" : ": it takes new slivers again\n");
+}
+
+void list_drained(const AdminOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  for (const std::string& host : open.aggregate->drained_hosts()) std::cout << host << "\n";
 }
 
 void clear_shutdown(const AdminOptions& options) {
@@ -59,6 +72,14 @@ void add_admin_command(CLI::App& app) {
   CLI::App* clear = subcommand(*admin, *options, "clear-shutdown", "Let a shut-down slice be used again");
   clear->add_option("slice", options->slice_urn, "slice URN")->required();
   clear->callback([options] { clear_shutdown(*options); });
+  CLI::App* drain_cmd = subcommand(*admin, *options, "drain", "Drain a host for maintenance: no new slivers land there");
+  drain_cmd->add_option("host", options->host_urn, "host URN (component_id)")->required();
+  drain_cmd->callback([options] { drain(*options, true); });
+  CLI::App* undrain = subcommand(*admin, *options, "undrain", "Return a drained host to service");
+  undrain->add_option("host", options->host_urn, "host URN (component_id)")->required();
+  undrain->callback([options] { drain(*options, false); });
+  CLI::App* drained = subcommand(*admin, *options, "drained", "List drained hosts");
+  drained->callback([options] { list_drained(*options); });
 }
 
 }  // namespace federa::app

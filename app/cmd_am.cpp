@@ -46,10 +46,12 @@ class Reaper {
   std::jthread thread_;
 };
 
-// The trust roots TLS and the authorizer share; both reload on SIGHUP.
+// What SIGHUP re-reads: the trust roots TLS and the authorizer share, and the inventory file.
 struct Trust {
   std::shared_ptr<rpc::TlsContextHolder> tls;
   std::shared_ptr<trust::TrustRoots> roots;
+  std::shared_ptr<federation::InventoryHolder> inventory;
+  std::filesystem::path inventory_file;  // "" = the embedded default, nothing to re-read
 };
 
 void reload(Trust& trust) {
@@ -60,9 +62,16 @@ void reload(Trust& trust) {
   } catch (const std::exception& error) {
     logger("am")->error("event=tls_reload_failed error={}", log_value(error.what()));
   }
+  if (trust.inventory_file.empty()) return;
+  try {
+    trust.inventory->reload(trust.inventory_file);
+    logger("am")->info("event=inventory_reloaded file={}", log_value(trust.inventory_file.string()));
+  } catch (const std::exception& error) {
+    logger("am")->error("event=inventory_reload_failed error={} kept=previous", log_value(error.what()));
+  }
 }
 
-// SIGTERM/SIGINT drain and stop the server; SIGHUP reloads the trust roots and the certificate.
+// SIGTERM/SIGINT drain and stop the server; SIGHUP reloads trust roots, certificate and inventory.
 void handle_signals(boost::asio::signal_set& signals, rpc::HttpsServer& server, Trust& trust) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -83,10 +92,10 @@ void run_am(const AmOptions& options) {
     const LocalCa ca = open_or_create_local_ca(config.data_dir, config.authority);
     ensure_aggregate_certificate(ca, config.certificate, config.private_key);
   }
-  Trust trust{std::make_shared<rpc::TlsContextHolder>(
-                   rpc::ServerTlsConfig{config.certificate, config.private_key, config.trust_roots}),
-               trust::TrustRoots::load_directory(config.trust_roots)};
   const OpenAggregate open = open_aggregate(config);
+  Trust trust{std::make_shared<rpc::TlsContextHolder>(
+                  rpc::ServerTlsConfig{config.certificate, config.private_key, config.trust_roots}),
+              trust::TrustRoots::load_directory(config.trust_roots), open.inventory, config.inventory};
   am::Aggregate& aggregate = *open.aggregate;
   am::AmService service(config.public_url, listen_url(config, config.port),
                         {.max_bytes = config.limits.max_body_bytes});

@@ -2,10 +2,15 @@
 effect on the next call, is listed, and can be cleared."""
 
 import os
-import subprocess
+import signal
+import time
 import unittest
+import xml.etree.ElementTree as ET
 
-from harness import AggregateTestCase, run_federa
+from harness import (AggregateTestCase, geni_code, host_urn, inventory_toml, node_xml, request_rspec,
+                     run_federa)
+
+NS = {"r": "http://www.geni.net/resources/rspec/3"}
 
 RSPEC = """<rspec xmlns="http://www.geni.net/resources/rspec/3" type="request">
   <node client_id="n1"><sliver_type name="default-vm"/></node>
@@ -51,3 +56,57 @@ class AdminTest(AggregateTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InventoryOperationsTest(AggregateTestCase):
+    """Draining a host through `federa admin` and reloading the inventory with SIGHUP, on a running
+    aggregate with one site of two one-slot hosts."""
+
+    INVENTORY = inventory_toml(2)
+
+    def advertised(self):
+        answer = self.am.proxy().ListResources([], GENI3)
+        root = ET.fromstring(answer["value"])
+        return {n.get("component_name"): n.find("r:available", NS).get("now")
+                for n in root.findall("r:node", NS)}
+
+    def admin(self, *args):
+        return run_federa("admin", *args, "--config", self.am.config, "--inventory", self.am.inventory,
+                          data_dir=self.am.data_dir).stdout
+
+    def test_a_drained_host_is_advertised_unavailable_and_gets_no_slivers(self):
+        name = "drain"
+        slice_urn = f"urn:publicid:IDN+federa.local+slice+{name}"
+        credentials = self.am.v3_credentials(name)
+        self.admin("drain", host_urn("host1"))
+        self.assertIn(host_urn("host1"), self.admin("drained"))
+        self.assertEqual(self.advertised(), {"host1": "false", "host2": "true"})
+        bound = request_rspec(node_xml("b", component_id=host_urn("host1")))
+        refused = self.am.proxy().Allocate(slice_urn, credentials, bound, {})
+        self.assertEqual(geni_code(refused), 26)
+        self.assertIn("'b'", refused["output"])
+        self.admin("undrain", host_urn("host1"))
+        placed = self.am.proxy().Allocate(slice_urn, credentials, bound, {})
+        self.assertEqual(geni_code(placed), 0, placed["output"])
+        self.am.proxy().Delete([slice_urn], credentials, {})
+
+    def test_sighup_reloads_the_inventory_and_keeps_it_when_the_file_is_bad(self):
+        with open(self.am.inventory, "w") as f:
+            f.write(inventory_toml(3))
+        self.reload()
+        self.assertEqual(set(self.advertised()), {"host1", "host2", "host3"})
+        with open(self.am.inventory, "w") as f:
+            f.write("[[site]]\nname = 5\n")
+        self.reload("event=inventory_reload_failed")
+        self.assertEqual(set(self.advertised()), {"host1", "host2", "host3"})
+        with open(self.am.inventory, "w") as f:
+            f.write(inventory_toml(2))
+        self.reload()
+
+    def reload(self, event="event=inventory_reloaded"):
+        before = self.am.read_log().count(event)
+        self.am.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while self.am.read_log().count(event) == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertGreater(self.am.read_log().count(event), before)
