@@ -14,6 +14,7 @@
 #include "app/am_setup.h"
 #include "app/commands.h"
 #include "app/local_ca.h"
+#include "app/ops_wiring.h"
 #include "common/log.h"
 
 namespace federa::app {
@@ -102,9 +103,11 @@ void run_am(const AmOptions& options) {
   am::add_get_version(service, config.aggregate_urn());
   am::add_aggregate_api(service, aggregate,
                         std::make_shared<trust::Authorizer>(trust.roots, std::make_shared<trust::CredentialCache>()));
-  rpc::HttpsServer server(trust.tls, [&service](const rpc::HttpRequest& request) { return service.handle(request); },
+  AmOps ops(config, *open.store, open.inventory);
+  rpc::HttpsServer server(trust.tls, ops.route([&service](const rpc::HttpRequest& request) { return service.handle(request); }),
                           config.limits);
   server.listen(config.listen_address, config.port);
+  ops.start(config.public_url.empty() ? listen_url(config, server.port()) : config.public_url);
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM, SIGHUP);
   handle_signals(signals, server, trust);
   Reaper reaper(aggregate, config.reap_interval);

@@ -11,6 +11,11 @@ void add_ca_command(CLI::App& app);
 void add_cred_command(CLI::App& app);
 // federa admin slices|shutdown|clear-shutdown: operator actions on the AM's store (cmd_admin.cpp).
 void add_admin_command(CLI::App& app);
+// federa admin whohad: who held a VLAN tag, host, IP or MAC at a time (cmd_admin_ops.cpp); added
+// under the `admin` subcommand.
+void add_admin_ops_commands(CLI::App& admin);
+// federa gmoc: the NOC collector and dashboard (cmd_gmoc.cpp).
+void add_gmoc_command(CLI::App& app);
 // federa ch (and its operator subcommands): the clearinghouse service (cmd_ch.cpp).
 void add_ch_command(CLI::App& app);
 

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   federa::app::add_ca_command(app);
   federa::app::add_cred_command(app);
   federa::app::add_admin_command(app);
+  federa::app::add_admin_ops_commands(*app.get_subcommand("admin"));
+  federa::app::add_gmoc_command(app);
   federa::app::add_ch_command(app);
   try {
     app.parse(argc, argv);

@@ -83,7 +83,6 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const std::string& path, std::chrono::milliseconds busy_timeout,
                    std::shared_ptr<std::mutex> writers)
       : writers_(std::move(writers)) {
-    create_private_file(path);
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -285,6 +284,9 @@ ConnectionPool::Factory sqlite_factory(const std::string& path,
     throw Error("SQLite needs a database file path (an in-memory database cannot be shared by "
                 "the connection pool): sqlite:///var/lib/federa/am.db");
   }
+  // Once, before any connection: closing a descriptor of the file drops every POSIX lock this
+  // process holds on it, so a pool that grew later would lose its connections' locks.
+  create_private_file(path);
   auto writers = std::make_shared<std::mutex>();
   return [path, busy_timeout, writers] {
     return std::make_unique<SqliteConnection>(path, busy_timeout, writers);

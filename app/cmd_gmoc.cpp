@@ -1,0 +1,106 @@
+// `federa gmoc`: receives aggregates' push reports on HTTPS, probes their AM APIs, keeps
+// everything in its store and serves the dashboard with the emergency stop on plain HTTP.
+#include "app/commands.h"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/log.h"
+#include "gmoc/collector.h"
+#include "gmoc/config.h"
+#include "gmoc/http_listener.h"
+#include "store/store.h"
+
+namespace federa::app {
+namespace {
+
+struct GmocOptions {
+  std::filesystem::path config_file;
+  std::optional<std::filesystem::path> data_dir;
+  std::optional<unsigned short> port;
+  std::optional<unsigned short> dashboard_port;
+  std::string log_level = "info";
+};
+
+std::filesystem::path data_dir_of(const GmocOptions& options) {
+  if (options.data_dir) return *options.data_dir;
+  if (const char* dir = std::getenv("FEDERA_DATA_DIR"); dir && *dir) return dir;
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : "/var/lib") / ".local/share/federa";
+}
+
+// Probes the aggregates every interval until destroyed.
+class Prober {
+ public:
+  Prober(gmoc::Collector& collector, std::chrono::milliseconds interval)
+      : thread_([&collector, interval](std::stop_token stop) {
+          std::mutex mutex;
+          std::condition_variable_any wake;
+          while (!stop.stop_requested()) {
+            try {
+              collector.probe_health();
+            } catch (const std::exception& error) {
+              logger("gmoc")->error("event=probe_failed error={}", log_value(error.what()));
+            }
+            std::unique_lock lock(mutex);
+            wake.wait_for(lock, stop, interval, [] { return false; });
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
+void run_gmoc(const GmocOptions& options) {
+  init_logging(options.log_level);
+  gmoc::GmocConfig config = gmoc::load_gmoc_config(options.config_file, data_dir_of(options));
+  if (options.port) config.port = *options.port;
+  if (options.dashboard_port) config.dashboard_port = *options.dashboard_port;
+  const auto store = store::open_store(config.store, gmoc::CollectorStore::migrations(config.schema_dir));
+  gmoc::CollectorStore collector_store(*store);
+  for (const auto& aggregate : config.aggregates) collector_store.add_aggregate(aggregate.id, aggregate.am_url);
+  gmoc::Collector collector(collector_store, {config.operator_identity, config.operators, config.web_dir});
+  if (config.operators.empty()) {
+    logger("gmoc")->warn("event=no_operators hint={}", log_value("add [operators] name = \"token\" to use the dashboard API"));
+  }
+  auto tls = std::make_shared<rpc::TlsContextHolder>(
+      rpc::ServerTlsConfig{config.certificate, config.private_key, config.trust_roots});
+  rpc::HttpsServer server(tls, [&collector](const rpc::HttpRequest& request) { return collector.handle_push(request); },
+                          rpc::ServerLimits{});
+  server.listen(config.listen, config.port);
+  gmoc::HttpListener dashboard(config.dashboard_listen, config.dashboard_port,
+                               [&collector](const rpc::HttpRequest& request, const std::string& authorization) {
+                                 return collector.handle_dashboard(request, authorization);
+                               });
+  boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int) {
+    if (!ec) server.stop();
+  });
+  Prober prober(collector, config.probe_interval);
+  logger("gmoc")->info("event=listening url=https://{}:{}/gmoc/push dashboard=http://{}:{}/ store={}", config.listen,
+                       server.port(), config.dashboard_listen, dashboard.port(),
+                       log_value(store->dialect() == store::Dialect::sqlite ? config.store : "postgresql"));
+  server.run();
+  logger("gmoc")->info("event=stopped");
+}
+
+}  // namespace
+
+void add_gmoc_command(CLI::App& app) {
+  auto options = std::make_shared<GmocOptions>();
+  CLI::App* gmoc = app.add_subcommand("gmoc", "Run the GMOC collector: push receiver, AM health probes, dashboard "
+                                              "with emergency stop (docs/operations.md)");
+  gmoc->add_option("-c,--config", options->config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  gmoc->add_option("--data-dir", options->data_dir, "default: $FEDERA_DATA_DIR or ~/.local/share/federa");
+  gmoc->add_option("--port", options->port, "overrides server.port (HTTPS, pushes; 0 = any free port)");
+  gmoc->add_option("--dashboard-port", options->dashboard_port, "overrides server.dashboard_port (0 = any free port)");
+  gmoc->add_option("--log-level", options->log_level, "trace, debug, info, warn, error");
+  gmoc->callback([options] { run_gmoc(*options); });
+}
+
+}  // namespace federa::app
