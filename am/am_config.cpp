@@ -1,5 +1,7 @@
 #include "am/am_config.h"
 
+#include "common/data_dir.h"
+
 #include <toml++/toml.h>
 
 #include <cstdlib>
@@ -10,11 +12,6 @@
 namespace federa::am {
 namespace {
 
-std::filesystem::path default_data_dir() {
-  if (const char* dir = std::getenv("FEDERA_DATA_DIR"); dir && *dir) return dir;
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home && *home ? home : "/var/lib") / ".local/share/federa";
-}
 
 [[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& why) {
   throw std::runtime_error(file.string() + ": " + key + ": " + why);

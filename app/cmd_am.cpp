@@ -1,10 +1,7 @@
 // `federa am`: the aggregate manager service.
 #include <boost/asio/signal_set.hpp>
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "am/aggregate.h"
 #include "am/aggregate_api.h"
@@ -16,6 +13,7 @@
 #include "app/local_ca.h"
 #include "app/ops_wiring.h"
 #include "common/log.h"
+#include "common/periodic_task.h"
 
 namespace federa::app {
 namespace {
@@ -23,29 +21,6 @@ namespace {
 std::string listen_url(const am::AmConfig& config, unsigned short port) {
   return "https://" + config.listen_address + ":" + std::to_string(port);
 }
-
-// Sweeps expired slivers every interval until destroyed.
-class Reaper {
- public:
-  Reaper(am::Aggregate& aggregate, std::chrono::milliseconds interval)
-      : thread_([this, &aggregate, interval](std::stop_token stop) { run(aggregate, interval, stop); }) {}
-
- private:
-  void run(am::Aggregate& aggregate, std::chrono::milliseconds interval, std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      try {
-        aggregate.reap_expired();
-      } catch (const std::exception& error) {
-        logger("am")->error("event=reap_failed error={}", log_value(error.what()));
-      }
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, interval, [] { return false; });
-    }
-  }
-  std::jthread thread_;
-};
 
 // What SIGHUP re-reads: the trust roots TLS and the authorizer share, and the inventory file.
 struct Trust {
@@ -110,7 +85,7 @@ void run_am(const AmOptions& options) {
   ops.start(config.public_url.empty() ? listen_url(config, server.port()) : config.public_url);
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM, SIGHUP);
   handle_signals(signals, server, trust);
-  Reaper reaper(aggregate, config.reap_interval);
+  const PeriodicTask reaper("reaper", config.reap_interval, [&aggregate] { aggregate.reap_expired(); });
   logger("am")->info("event=listening url={} urn={} data_dir={} trust_roots={} store={}",
                      listen_url(config, server.port()) + "/am/3.0", config.aggregate_urn(),
                      log_value(config.data_dir.string()), log_value(config.trust_roots.string()),

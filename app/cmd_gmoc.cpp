@@ -4,13 +4,12 @@
 
 #include <boost/asio/signal_set.hpp>
 
-#include <condition_variable>
 #include <csignal>
-#include <mutex>
 #include <optional>
-#include <thread>
 
+#include "common/data_dir.h"
 #include "common/log.h"
+#include "common/periodic_task.h"
 #include "gmoc/collector.h"
 #include "gmoc/config.h"
 #include "gmoc/http_listener.h"
@@ -28,33 +27,8 @@ struct GmocOptions {
 };
 
 std::filesystem::path data_dir_of(const GmocOptions& options) {
-  if (options.data_dir) return *options.data_dir;
-  if (const char* dir = std::getenv("FEDERA_DATA_DIR"); dir && *dir) return dir;
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home && *home ? home : "/var/lib") / ".local/share/federa";
+  return options.data_dir ? *options.data_dir : default_data_dir();
 }
-
-// Probes the aggregates every interval until destroyed.
-class Prober {
- public:
-  Prober(gmoc::Collector& collector, std::chrono::milliseconds interval)
-      : thread_([&collector, interval](std::stop_token stop) {
-          std::mutex mutex;
-          std::condition_variable_any wake;
-          while (!stop.stop_requested()) {
-            try {
-              collector.probe_health();
-            } catch (const std::exception& error) {
-              logger("gmoc")->error("event=probe_failed error={}", log_value(error.what()));
-            }
-            std::unique_lock lock(mutex);
-            wake.wait_for(lock, stop, interval, [] { return false; });
-          }
-        }) {}
-
- private:
-  std::jthread thread_;
-};
 
 void run_gmoc(const GmocOptions& options) {
   init_logging(options.log_level);
@@ -81,7 +55,7 @@ void run_gmoc(const GmocOptions& options) {
   signals.async_wait([&server](const boost::system::error_code& ec, int) {
     if (!ec) server.stop();
   });
-  Prober prober(collector, config.probe_interval);
+  const PeriodicTask prober("probe", config.probe_interval, [&collector] { collector.probe_health(); });
   logger("gmoc")->info("event=listening url=https://{}:{}/gmoc/push dashboard=http://{}:{}/ store={}", config.listen,
                        server.port(), config.dashboard_listen, dashboard.port(),
                        log_value(store->dialect() == store::Dialect::sqlite ? config.store : "postgresql"));

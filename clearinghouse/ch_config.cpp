@@ -1,5 +1,7 @@
 #include "clearinghouse/ch_config.h"
 
+#include "common/data_dir.h"
+
 #include <toml++/toml.h>
 
 #include <cstdlib>
@@ -178,11 +180,7 @@ ChConfig load_ch_config(const fs::path& file) {
 }
 
 void resolve_paths(ChConfig& config) {
-  if (config.data_dir.empty()) {
-    const char* dir = std::getenv("FEDERA_DATA_DIR");
-    const char* home = std::getenv("HOME");
-    config.data_dir = dir && *dir ? fs::path(dir) : fs::path(home && *home ? home : "/var/lib") / ".local/share/federa";
-  }
+  if (config.data_dir.empty()) config.data_dir = default_data_dir();
   if (config.schema_dir.empty()) {
     const char* dir = std::getenv("FEDERA_SCHEMA_DIR");
     config.schema_dir = dir && *dir ? fs::path(dir) : fs::path(FEDERA_DEFAULT_SCHEMA_DIR);
