@@ -531,6 +531,8 @@ class SliverLifetimeTest(GeniAssertions, AggregateTestCase):
     def test_an_unprovisioned_sliver_expires_and_frees_its_host(self):
         v3 = self.am.proxy()
         first, second = ("la", "lb")
+        # Issue both credentials first: a slow `federa cred` (ASan) must not eat the 2 s lifetime.
+        self.am.v3_credentials(first), self.am.v3_credentials(second)
         started = time.monotonic()
         value = self.success(v3.Allocate(slice_urn(first), self.am.v3_credentials(first),
                                          request_rspec(node_xml("l1")), {}))
