@@ -1,6 +1,7 @@
 #include "am/am_config.h"
 
 #include "common/data_dir.h"
+#include "common/toml_config.h"
 
 #include <toml++/toml.h>
 
@@ -13,34 +14,8 @@ namespace federa::am {
 namespace {
 
 
-[[noreturn]] void bad(const std::filesystem::path& file, const std::string& key, const std::string& why) {
-  throw std::runtime_error(file.string() + ": " + key + ": " + why);
-}
-
-template <typename T>
-void read(const toml::table& table, const std::filesystem::path& file, const std::string& key, T& out) {
-  const toml::node_view<const toml::node> node = table.at_path(key);
-  if (!node) return;
-  if constexpr (std::is_same_v<T, std::filesystem::path>) {
-    const auto value = node.value<std::string>();
-    if (!value) bad(file, key, "must be a string (a path)");
-    out = *value;
-  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
-    const auto value = node.value<double>();
-    if (!value || *value <= 0) bad(file, key, "must be a positive number of seconds");
-    out = std::chrono::milliseconds(static_cast<long long>(*value * 1000));
-  } else if constexpr (std::is_integral_v<T>) {
-    const auto value = node.value<std::int64_t>();
-    if (!value || *value <= 0 || static_cast<std::uint64_t>(*value) > std::numeric_limits<T>::max()) {
-      bad(file, key, "must be a positive integer no larger than " + std::to_string(std::numeric_limits<T>::max()));
-    }
-    out = static_cast<T>(*value);
-  } else {
-    const auto value = node.value<T>();
-    if (!value) bad(file, key, "has the wrong type");
-    out = *value;
-  }
-}
+using toml_config::bad;
+using toml_config::read;
 
 void read_seconds(const toml::table& table, const std::filesystem::path& file, const std::string& key,
                   std::chrono::seconds& out) {
@@ -79,13 +54,7 @@ bool AmConfig::uses_local_ca() const {
 AmConfig load_am_config(const std::filesystem::path& file) {
   AmConfig config;
   if (file.empty()) return config;
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& error) {
-    throw std::runtime_error(file.string() + ":" + std::to_string(error.source().begin.line) + ": " +
-                             std::string(error.description()));
-  }
+  const toml::table table = toml_config::parse_file(file);
   reject_unknown_keys(table, file);
   read(table, file, "server.listen", config.listen_address);
   read(table, file, "server.port", config.port);

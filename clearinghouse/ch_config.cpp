@@ -1,6 +1,7 @@
 #include "clearinghouse/ch_config.h"
 
 #include "common/data_dir.h"
+#include "common/toml_config.h"
 
 #include <toml++/toml.h>
 
@@ -18,38 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void bad(const fs::path& file, const std::string& key, const std::string& why) {
-  throw std::runtime_error(file.string() + ": " + key + ": " + why);
-}
-
-template <typename T>
-void read(const toml::node_view<const toml::node>& table, const fs::path& file, const std::string& key, T& out) {
-  const toml::node_view<const toml::node> node = table.at_path(key);
-  if (!node) return;
-  if constexpr (std::is_same_v<T, fs::path>) {
-    const auto value = node.value<std::string>();
-    if (!value) bad(file, key, "must be a string (a path)");
-    out = *value;
-  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
-    const auto value = node.value<double>();
-    if (!value || *value <= 0) bad(file, key, "must be a positive number of seconds");
-    out = std::chrono::milliseconds(static_cast<long long>(*value * 1000));
-  } else if constexpr (std::is_same_v<T, std::chrono::hours>) {
-    const auto value = node.value<std::int64_t>();
-    if (!value || *value <= 0 || *value > 36500) bad(file, key, "must be a whole number of days, 1 to 36500");
-    out = std::chrono::hours(24 * *value);
-  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    const auto value = node.value<std::int64_t>();
-    if (!value || *value <= 0 || static_cast<std::uint64_t>(*value) > std::numeric_limits<T>::max()) {
-      bad(file, key, "must be a positive integer no larger than " + std::to_string(std::numeric_limits<T>::max()));
-    }
-    out = static_cast<T>(*value);
-  } else {
-    const auto value = node.value<T>();
-    if (!value) bad(file, key, "has the wrong type");
-    out = *value;
-  }
-}
+using toml_config::bad;
+using toml_config::read;
 
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {"server.listen",
@@ -137,40 +108,33 @@ bool ChConfig::uses_local_ca() const {
 ChConfig load_ch_config(const fs::path& file) {
   ChConfig config;
   if (file.empty()) return config;
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& error) {
-    throw std::runtime_error(file.string() + ":" + std::to_string(error.source().begin.line) + ": " +
-                             std::string(error.description()));
-  }
+  const toml::table table = toml_config::parse_file(file);
   reject_unknown_keys(table, file);
-  const toml::node_view<const toml::node> root{table};
-  read(root, file, "server.listen", config.listen_address);
-  read(root, file, "server.port", config.port);
-  read(root, file, "server.public_url", config.public_url);
-  read(root, file, "server.io_threads", config.limits.io_threads);
-  read(root, file, "server.worker_threads", config.limits.worker_threads);
-  read(root, file, "server.max_body_bytes", config.limits.max_body_bytes);
-  read(root, file, "server.max_connections", config.limits.max_connections);
-  read(root, file, "server.idle_timeout", config.limits.idle_timeout);
-  read(root, file, "server.header_timeout", config.limits.header_timeout);
-  read(root, file, "server.body_timeout", config.limits.body_timeout);
-  read(root, file, "clearinghouse.authority", config.authority);
-  read(root, file, "paths.data_dir", config.data_dir);
-  read(root, file, "paths.database", config.database);
-  read(root, file, "paths.schema_dir", config.schema_dir);
-  read(root, file, "tls.certificate", config.certificate);
-  read(root, file, "tls.private_key", config.private_key);
-  read(root, file, "tls.trust_roots", config.trust_roots);
-  read(root, file, "tls.ca_certificate", config.ca_certificate);
-  read(root, file, "tls.ca_private_key", config.ca_private_key);
-  read(root, file, "policy.slice_default_days", config.slice_policy.default_lifetime);
-  read(root, file, "policy.slice_max_days", config.slice_policy.max_lifetime);
-  read(root, file, "policy.require_project", config.slice_policy.require_project);
-  read(root, file, "policy.user_credential_days", config.member_policy.user_credential_lifetime);
-  read(root, file, "policy.certificate_days", config.member_policy.certificate_lifetime);
-  read(root, file, "log.level", config.log_level);
+  read(table, file, "server.listen", config.listen_address);
+  read(table, file, "server.port", config.port);
+  read(table, file, "server.public_url", config.public_url);
+  read(table, file, "server.io_threads", config.limits.io_threads);
+  read(table, file, "server.worker_threads", config.limits.worker_threads);
+  read(table, file, "server.max_body_bytes", config.limits.max_body_bytes);
+  read(table, file, "server.max_connections", config.limits.max_connections);
+  read(table, file, "server.idle_timeout", config.limits.idle_timeout);
+  read(table, file, "server.header_timeout", config.limits.header_timeout);
+  read(table, file, "server.body_timeout", config.limits.body_timeout);
+  read(table, file, "clearinghouse.authority", config.authority);
+  read(table, file, "paths.data_dir", config.data_dir);
+  read(table, file, "paths.database", config.database);
+  read(table, file, "paths.schema_dir", config.schema_dir);
+  read(table, file, "tls.certificate", config.certificate);
+  read(table, file, "tls.private_key", config.private_key);
+  read(table, file, "tls.trust_roots", config.trust_roots);
+  read(table, file, "tls.ca_certificate", config.ca_certificate);
+  read(table, file, "tls.ca_private_key", config.ca_private_key);
+  read(table, file, "policy.slice_default_days", config.slice_policy.default_lifetime);
+  read(table, file, "policy.slice_max_days", config.slice_policy.max_lifetime);
+  read(table, file, "policy.require_project", config.slice_policy.require_project);
+  read(table, file, "policy.user_credential_days", config.member_policy.user_credential_lifetime);
+  read(table, file, "policy.certificate_days", config.member_policy.certificate_lifetime);
+  read(table, file, "log.level", config.log_level);
   if (config.slice_policy.default_lifetime > config.slice_policy.max_lifetime) {
     bad(file, "policy.slice_default_days", "is longer than policy.slice_max_days");
   }
