@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "am/backend_plan.h"
 #include "am/slice_rspec.h"
 #include "clearinghouse/urn.h"
 #include "common/geni_error.h"
@@ -74,6 +75,13 @@ std::string kind_of_urn(const std::string& urn) {
   const auto parsed = trust::Urn::try_parse(urn);
   if (!parsed) throw GeniError(GeniCode::kBadArgs, "'" + urn + "' is not a valid GENI URN");
   return parsed->type();
+}
+
+// What the backend worker must do beyond reaching the rule's state.
+std::string pending_work(const ActionRule& rule) {
+  if (rule.action == "geni_update_users") return "update_keys";
+  if (rule.action == "geni_restart" || rule.from == OperationalState::kFailed) return "restart";
+  return "";
 }
 
 std::string describe_span(Timestamp from, Timestamp to) {
@@ -208,11 +216,12 @@ SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry
     if (*options.end_time <= now) throw GeniError(GeniCode::kOutOfRange, "geni_end_time is in the past");
     expires = std::min(expires, *options.end_time);
   }
-  return write([&](store::Transaction& tx) {
+  auto provisioned = write([&](store::Transaction& tx) {
     std::vector<SliverRecord> changed;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
       if (sliver.states.allocation != AllocationState::kAllocated) continue;
       sliver.states = kAfterProvision;
+      sliver.progress = "queued for the backend";
       sliver.expires = expires;
       sliver.end_time = std::max(sliver.end_time, expires);
       slice_store::update_sliver(tx, sliver);
@@ -225,6 +234,8 @@ SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry
     slice_store::save_users(tx, target.slice_urn, options.users);
     return view(tx, target.slice_urn, std::move(changed));
   });
+  backend_changed();
+  return provisioned;
 }
 
 std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::string& action, bool best_effort) {
@@ -234,7 +245,7 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
     throw GeniError(GeniCode::kUnsupported, "unsupported operational action '" + action + "' (supported: " + known + ")");
   }
   const Timestamp now = now_utc();
-  return write([&](store::Transaction& tx) {
+  auto outcomes = write([&](store::Transaction& tx) {
     std::vector<ActionOutcome> outcomes;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
       const auto rule = sliver.states.allocation == AllocationState::kProvisioned
@@ -247,14 +258,19 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
         outcomes.push_back({std::move(sliver), why});
         continue;
       }
-      sliver.states.operational = rule->to;
-      sliver.error.clear();
-      slice_store::update_sliver(tx, sliver);
-      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, action, std::string(to_string(rule->to)));
+      if (rule->during != rule->from) {
+        sliver.pending = pending_work(*rule);
+        sliver.states.operational = rule->during;
+        sliver.error.clear();
+        slice_store::update_sliver(tx, sliver);
+        slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, action, std::string(to_string(rule->during)));
+      }
       outcomes.push_back({std::move(sliver), ""});
     }
     return outcomes;
   });
+  backend_changed();
+  return outcomes;
 }
 
 std::vector<SliverRecord> Aggregate::renew(const Target& target, Timestamp requested, Timestamp credential_expiry,
@@ -286,7 +302,7 @@ std::vector<SliverRecord> Aggregate::renew(const Target& target, Timestamp reque
 
 std::vector<SliverRecord> Aggregate::remove(const Target& target) {
   const Timestamp now = now_utc();
-  return write([&](store::Transaction& tx) {
+  auto removed = write([&](store::Transaction& tx) {
     auto slivers = target_slivers(tx, target);
     for (SliverRecord& sliver : slivers) {
       slice_store::delete_sliver(tx, sliver.urn);
@@ -296,6 +312,8 @@ std::vector<SliverRecord> Aggregate::remove(const Target& target) {
     slice_store::forget_requests_if_empty(tx, target.slice_urn);
     return slivers;
   });
+  backend_changed();
+  return removed;
 }
 
 SliceView Aggregate::describe(const Target& target) const {
@@ -308,6 +326,7 @@ std::vector<SliverRecord> Aggregate::status(const Target& target) const {
 
 void Aggregate::set_users(const std::string& slice_urn, const std::vector<SliceUser>& users) {
   write([&](store::Transaction& tx) { slice_store::save_users(tx, slice_urn, users); });
+  backend_changed();
 }
 
 void Aggregate::shutdown(const std::string& slice_urn) {
@@ -321,8 +340,9 @@ void Aggregate::shutdown(const std::string& slice_urn) {
       if (sliver.states.allocation == AllocationState::kProvisioned) sliver.states.operational = OperationalState::kNotReady;
       slice_store::update_sliver(tx, sliver);
     }
-    slice_store::record_event(tx, now, slice_urn, "", "shutdown", "slivers stopped and kept");
+    slice_store::record_event(tx, now, slice_urn, "", "shutdown", "nodes paused, links cut, disks kept");
   });
+  backend_changed();
   logger("am")->warn("event=slice_shutdown slice={}", slice_urn);
 }
 
@@ -331,8 +351,14 @@ void Aggregate::clear_shutdown(const std::string& slice_urn) {
   write([&](store::Transaction& tx) {
     if (!slice_store::find_slice(tx, slice_urn)) throw GeniError(GeniCode::kSearchFailed, "no slice " + slice_urn);
     slice_store::set_shutdown(tx, slice_urn, false, now);
+    for (SliverRecord& sliver : slice_store::slivers_of_slice(tx, slice_urn)) {
+      if (sliver.states.allocation != AllocationState::kProvisioned) continue;
+      sliver.states.operational = OperationalState::kConfiguring;  // the worker resumes them
+      slice_store::update_sliver(tx, sliver);
+    }
     slice_store::record_event(tx, now, slice_urn, "", "shutdown_cleared", "");
   });
+  backend_changed();
 }
 
 std::vector<SliceRecord> Aggregate::slices(bool shutdown_only) const {
@@ -350,6 +376,7 @@ std::size_t Aggregate::reap_expired() {
     for (const SliverRecord& sliver : expired) slice_store::forget_requests_if_empty(tx, sliver.slice_urn);
     return expired;
   });
+  if (!reaped.empty()) backend_changed();
   for (const SliverRecord& sliver : reaped) {
     logger("am")->info("event=sliver_expired sliver={} slice={} expires={}", sliver.urn, sliver.slice_urn,
                        format_rfc3339(sliver.expires));
@@ -371,8 +398,24 @@ std::vector<SliverRecord> Aggregate::target_slivers(store::Transaction& tx, cons
 SliceView Aggregate::view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const {
   std::vector<rspec::RSpec> parsed;
   for (const std::string& request : slice_store::requests_of(tx, slice_urn)) parsed.push_back(rspec::parse_request(request));
-  const std::string manifest = rspec::write_manifest(manifest_of(parsed, slivers, slice_store::users_of(tx, slice_urn)));
+  const auto users = slice_store::users_of(tx, slice_urn);
+  const std::string manifest = rspec::write_manifest(
+      manifest_of(parsed, slivers, users, planned_ports(tx, slice_urn, parsed, users)));
   return {slice_urn, manifest, std::move(slivers)};
+}
+
+// The ports the backends give the slice's provisioned nodes (MACs, addresses for the manifest).
+std::map<std::string, std::vector<PlannedPort>> Aggregate::planned_ports(store::Transaction& tx,
+                                                                         const std::string& slice_urn,
+                                                                         const std::vector<rspec::RSpec>& requests,
+                                                                         const std::vector<SliceUser>& users) const {
+  auto provisioned = slice_store::slivers_of_slice(tx, slice_urn);
+  std::erase_if(provisioned, [](const SliverRecord& s) { return s.states.allocation != AllocationState::kProvisioned; });
+  try {
+    return plan_slice({slice_urn, provisioned, requests, users, *inventory_->snapshot(), ""}).ports;
+  } catch (const GeniError&) {
+    return {};  // a host left the inventory: the manifest goes without ports
+  }
 }
 
 }  // namespace federa::am

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "am/backend_plan.h"
 #include "am/slice_store.h"
 #include "federation/inventory_holder.h"
 #include "federation/mapper.h"
@@ -87,6 +90,10 @@ class Aggregate {
 
   const AggregatePolicy& policy() const { return policy_; }
 
+  // Called after every change the backends must follow (Provision, actions, Delete, Shutdown,
+  // expiry): the backend worker's wake(). Set once, before the aggregate serves calls.
+  void on_backend_change(std::function<void()> notify) { notify_backend_ = std::move(notify); }
+
  private:
   // store_.transaction / store_.read, with contention the store could not resolve by retrying
   // (and a unit taken by a concurrent call) turned into BUSY: the caller may simply try again.
@@ -98,10 +105,18 @@ class Aggregate {
   // The inventory as it is now: the holder's snapshot with the store's drained hosts applied.
   federation::Inventory inventory_now(store::Transaction& tx) const;
   SliceView view(store::Transaction& tx, const std::string& slice_urn, std::vector<SliverRecord> slivers) const;
+  std::map<std::string, std::vector<PlannedPort>> planned_ports(store::Transaction& tx, const std::string& slice_urn,
+                                                                const std::vector<rspec::RSpec>& requests,
+                                                                const std::vector<SliceUser>& users) const;
+
+  void backend_changed() const {
+    if (notify_backend_) notify_backend_();
+  }
 
   store::Store& store_;
   std::shared_ptr<federation::InventoryHolder> inventory_;
   AggregatePolicy policy_;
+  std::function<void()> notify_backend_;
 };
 
 }  // namespace federa::am

@@ -30,12 +30,39 @@ const std::set<std::string>& known_keys() {
       "server.max_body_bytes", "server.max_connections", "server.idle_timeout", "server.header_timeout",
       "server.body_timeout", "aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key",
       "tls.trust_roots", "log.level", "store.uri", "paths.schema_dir", "aggregate.inventory",
-      "aggregate.allocation_lifetime", "aggregate.max_lease", "aggregate.reap_interval"};
+      "aggregate.allocation_lifetime", "aggregate.max_lease", "aggregate.reap_interval", "backend.worker",
+      "backend.state_dir", "backend.accelerator", "backend.default_image", "backend.interval"};
   return keys;
+}
+
+const std::set<std::string>& image_keys() {
+  static const std::set<std::string> keys = {"kernel", "initrd", "cmdline", "disk", "format"};
+  return keys;
+}
+
+void read_images(const toml::table& table, const std::filesystem::path& file, BackendConfig& backend) {
+  const toml::table* images = table["images"].as_table();
+  if (!images) return;
+  for (const auto& [name, node] : *images) {
+    const std::string key = "images." + std::string(name.str());
+    const toml::table* image_table = node.as_table();
+    if (!image_table) bad(file, key, "must be a table: [" + key + "] with kernel, initrd, cmdline, disk, format");
+    for (const auto& [member, value] : *image_table) {
+      if (!image_keys().contains(std::string(member.str()))) bad(file, key + "." + std::string(member.str()), "unknown setting");
+    }
+    federation::Image image;
+    read(*image_table, file, "kernel", image.kernel);
+    read(*image_table, file, "initrd", image.initrd);
+    read(*image_table, file, "cmdline", image.cmdline);
+    read(*image_table, file, "disk", image.disk);
+    read(*image_table, file, "format", image.disk_format);
+    backend.images[std::string(name.str())] = std::move(image);
+  }
 }
 
 void reject_unknown_keys(const toml::table& table, const std::filesystem::path& file) {
   for (const auto& [section, node] : table) {
+    if (section.str() == "images") continue;  // read_images checks its own keys
     const auto* members = node.as_table();
     if (!members) bad(file, std::string(section.str()), "unknown setting (expected a [section])");
     for (const auto& [key, value] : *members) {
@@ -78,6 +105,15 @@ AmConfig load_am_config(const std::filesystem::path& file) {
   read_seconds(table, file, "aggregate.allocation_lifetime", config.allocation_lifetime);
   read_seconds(table, file, "aggregate.max_lease", config.max_lease);
   read(table, file, "aggregate.reap_interval", config.reap_interval);
+  read(table, file, "backend.worker", config.backend.worker);
+  read(table, file, "backend.state_dir", config.backend.state_dir);
+  read(table, file, "backend.accelerator", config.backend.accelerator);
+  read(table, file, "backend.default_image", config.backend.default_image);
+  read(table, file, "backend.interval", config.backend.interval);
+  if (config.backend.accelerator != "tcg" && config.backend.accelerator != "kvm") {
+    bad(file, "backend.accelerator", "must be \"tcg\" or \"kvm\"");
+  }
+  read_images(table, file, config.backend);
   return config;
 }
 
@@ -88,6 +124,8 @@ void resolve_paths(AmConfig& config) {
   if (config.trust_roots.empty()) config.trust_roots = config.data_dir / "trusted_roots";
   if (config.db.empty()) config.db = "sqlite://" + (config.data_dir / "am.db").string();
   if (config.schema_dir.empty()) config.schema_dir = FEDERA_DEFAULT_SCHEMA_DIR;
+  if (config.backend.state_dir.empty()) config.backend.state_dir = config.data_dir / "backend";
+  if (config.backend.images.empty()) config.backend.images[config.backend.default_image] = {};
 }
 
 std::string settings_help() {
@@ -125,6 +163,18 @@ std::string settings_help() {
   reap_interval = 30            # seconds between sweeps for expired slivers
   [paths]  (continued)
   schema_dir = "<installed schema/>"  # SQL migrations, applied at start
+  [backend]                     # provisioned slivers become real nodes and links (docs/backends.md)
+  worker = true                 # run the backend worker here (exactly one AM per shared store)
+  state_dir = "<data_dir>/backend"    # disk overlays, seeded initrds, serial console logs
+  accelerator = "tcg"           # QEMU hosts: "tcg" or "kvm" (only where a stock guest boots)
+  default_image = "default"     # image of nodes whose request names none
+  interval = 1                  # seconds between passes when no call wakes the worker
+  [images.<name>]               # a bootable image nodes may ask for by <disk_image name=...>;
+  kernel = ""                   #   none configured: "default", an empty image (test driver only)
+  initrd = ""                   #   direct kernel boot; the node's seed is appended to the initrd
+  cmdline = ""
+  disk = ""                     #   base disk; each node gets a copy-on-write qcow2 overlay
+  format = "qcow2"
 When certificate and private_key are the defaults and do not exist, federa am creates a local
 certificate authority in <data_dir>/ca, the aggregate's certificate, and trusts the local CA.
 )";

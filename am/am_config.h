@@ -6,9 +6,22 @@
 #include <filesystem>
 #include <string>
 
+#include "federation/node_driver.h"
 #include "rpc/https_server.h"
 
+#include <map>
+
 namespace federa::am {
+
+// [backend] and [images.<name>]: how provisioned slivers become nodes and links (provisioner.h).
+struct BackendConfig {
+  bool worker = true;                     // run the backend worker in this process
+  std::filesystem::path state_dir;        // default: <data_dir>/backend (overlays, seeds, consoles)
+  std::string accelerator = "tcg";        // QEMU hosts: "tcg", or "kvm" where a stock guest boots
+  std::string default_image = "default";  // for requests naming no disk image
+  std::chrono::milliseconds interval{1000};
+  std::map<std::string, federation::Image> images;  // none configured: "default", an empty image
+};
 
 struct AmConfig {
   std::string listen_address = "127.0.0.1";
@@ -27,6 +40,7 @@ struct AmConfig {
   std::chrono::seconds max_lease{7 * 24 * 3600};
   std::chrono::milliseconds reap_interval{30'000};
   rpc::ServerLimits limits;
+  BackendConfig backend;
 
   std::string aggregate_urn() const { return "urn:publicid:IDN+" + authority + "+authority+am"; }
   // True when certificate and key are the local CA's defaults (created on first start).

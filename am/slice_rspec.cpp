@@ -1,5 +1,7 @@
 #include "am/slice_rspec.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -82,17 +84,43 @@ std::string first_tag(const SliverRecord& sliver) {
   return "";
 }
 
-void fill_node(rspec::Node& node, const SliverRecord& sliver, const std::vector<SliceUser>& users) {
+void fill_interface(rspec::Interface& interface, const std::vector<PlannedPort>& ports) {
+  for (const PlannedPort& planned : ports) {
+    if (planned.interface_client_id != interface.client_id) continue;
+    interface.mac_address = planned.port.mac;
+    const auto slash = planned.port.address.find('/');
+    if (interface.ips.empty()) {
+      const int prefix = std::stoi(planned.port.address.substr(slash + 1));
+      in_addr mask{htonl(prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix))};
+      char text[INET_ADDRSTRLEN] = {};
+      inet_ntop(AF_INET, &mask, text, sizeof text);
+      interface.ips.push_back({planned.port.address.substr(0, slash), text, "ipv4"});
+    }
+    return;
+  }
+}
+
+void fill_logins(rspec::Node& node, const SliverRecord& sliver, const std::vector<SliceUser>& users) {
+  const auto colon = sliver.login.rfind(':');
+  if (colon == std::string::npos) return;
+  for (const SliceUser& user : users) {
+    node.services.logins.push_back({"ssh-keys", sliver.login.substr(0, colon),
+                                    static_cast<std::uint16_t>(std::stoi(sliver.login.substr(colon + 1))),
+                                    login_name(user.urn)});
+  }
+}
+
+void fill_node(rspec::Node& node, const SliverRecord& sliver, const std::vector<SliceUser>& users,
+               const std::vector<PlannedPort>& ports) {
   node.sliver_id = sliver.urn;
   node.component_id = sliver.component_id;
   node.component_manager_id = sliver.component_manager_id;
   for (std::size_t i = 0; i < node.interfaces.size(); ++i) {
     node.interfaces[i].sliver_id = sliver.urn + "-if" + std::to_string(i);  // sliver names allow no ':'
+    fill_interface(node.interfaces[i], ports);
   }
-  for (const SliceUser& user : users) {
-    const std::string login = user.urn.substr(user.urn.rfind('+') + 1);
-    node.services.users.push_back({login, user.urn, user.keys});
-  }
+  fill_logins(node, sliver, users);
+  for (const SliceUser& user : users) node.services.users.push_back({login_name(user.urn), user.urn, user.keys});
 }
 
 rspec::Node advertised_node(const federation::Inventory& inventory, const federation::Host& host,
@@ -170,9 +198,10 @@ rspec::StitchPath stitch_path(const rspec::Link& link, const SliverRecord& slive
 }
 
 rspec::OpstateMachine opstate_of(const std::string& aggregate_urn, const std::vector<std::string>& sliver_types) {
-  rspec::OpstateMachine machine{aggregate_urn, std::string(to_string(OperationalState::kNotReady)), sliver_types, {}};
+  rspec::OpstateMachine machine{aggregate_urn, std::string(to_string(kAfterProvision.operational)), sliver_types, {}};
   std::map<std::string, rspec::OpstateState> states;
   for (const ActionRule& rule : action_rules()) {
+    if (rule.during == rule.from) continue;  // a no-op is no transition
     auto& from = states[std::string(to_string(rule.from))];
     from.name = to_string(rule.from);
     from.actions.push_back({std::string(rule.action), std::string(to_string(rule.during)), ""});
@@ -208,7 +237,8 @@ federation::TopologyRequest topology_of(const rspec::RSpec& request, const feder
 }
 
 rspec::RSpec manifest_of(const std::vector<rspec::RSpec>& requests, const std::vector<SliverRecord>& slivers,
-                         const std::vector<SliceUser>& users) {
+                         const std::vector<SliceUser>& users,
+                         const std::map<std::string, std::vector<PlannedPort>>& ports) {
   // A client_id may appear in several requests of a slice (allocated, deleted, allocated again):
   // the latest request that names it describes its sliver.
   std::map<std::string, std::size_t> latest;
@@ -226,7 +256,9 @@ rspec::RSpec manifest_of(const std::vector<rspec::RSpec>& requests, const std::v
       const SliverRecord* sliver = find_sliver_for(slivers, node.client_id);
       if (!sliver || sliver->kind != SliverKind::kNode || latest[node.client_id] != r) continue;
       manifest.nodes.push_back(node);
-      fill_node(manifest.nodes.back(), *sliver, users);
+      const auto node_ports = ports.find(node.client_id);
+      fill_node(manifest.nodes.back(), *sliver, users,
+                node_ports == ports.end() ? std::vector<PlannedPort>{} : node_ports->second);
     }
     for (const rspec::Link& link : request.links) {
       const SliverRecord* sliver = find_sliver_for(slivers, link.client_id);

@@ -3,9 +3,11 @@
 // the advertisement from the inventory and what is free now.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "am/backend_plan.h"
 #include "am/slice_store.h"
 #include "federation/availability.h"
 #include "federation/inventory.h"
@@ -20,10 +22,12 @@ namespace federa::am {
 federation::TopologyRequest topology_of(const rspec::RSpec& request, const federation::Inventory& inventory,
                                         const std::string& aggregate_urn);
 
-// The requests' nodes and links that have slivers, with sliver ids, components, VLAN tags and
-// the slice's users filled in.
+// The requests' nodes and links that have slivers, with sliver ids, components, VLAN tags, the
+// slice's users, each node's login (once the backend reports one) and the MAC and address of
+// each interface the backend gives a port (`ports`: node client_id -> its ports).
 rspec::RSpec manifest_of(const std::vector<rspec::RSpec>& requests, const std::vector<SliverRecord>& slivers,
-                         const std::vector<SliceUser>& users);
+                         const std::vector<SliceUser>& users,
+                         const std::map<std::string, std::vector<PlannedPort>>& ports = {});
 
 rspec::RSpec advertisement_of(const federation::Inventory& inventory, const federation::Availability& free,
                               const std::string& aggregate_urn, bool available_only);

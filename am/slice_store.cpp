@@ -13,7 +13,7 @@ using federation::HopKind;
 
 constexpr const char* kSliverColumns =
     "urn, slice_urn, client_id, kind, component_id, component_manager_id, allocation_state, "
-    "operational_state, error, start_time, end_time, expires, placement";
+    "operational_state, error, start_time, end_time, expires, placement, pending, progress, login";
 
 Timestamp time_of(const std::string& text) {
   const auto time = parse_rfc3339(text);
@@ -91,6 +91,9 @@ SliverRecord sliver_of(const store::Row& row) {
   sliver.end_time = time_of(row.get<std::string>(10));
   sliver.expires = time_of(row.get<std::string>(11));
   read_placement(sliver, row.get<std::string>(12));
+  sliver.pending = row.get<std::string>(13);
+  sliver.progress = row.get<std::string>(14);
+  sliver.login = row.get<std::string>(15);
   return sliver;
 }
 
@@ -178,9 +181,17 @@ void insert_sliver(store::Transaction& tx, const SliverRecord& sliver, Timestamp
 
 void update_sliver(store::Transaction& tx, const SliverRecord& sliver) {
   tx.exec("UPDATE slivers SET allocation_state = $2, operational_state = $3, error = $4, end_time = $5, "
-          "expires = $6 WHERE urn = $1",
+          "expires = $6, pending = $7, progress = $8, login = $9 WHERE urn = $1",
           sliver.urn, to_string(sliver.states.allocation), to_string(sliver.states.operational), sliver.error,
-          format_rfc3339(sliver.end_time), format_rfc3339(sliver.expires));
+          format_rfc3339(sliver.end_time), format_rfc3339(sliver.expires), sliver.pending, sliver.progress,
+          sliver.login);
+}
+
+bool record_backend_state(store::Transaction& tx, const SliverRecord& before, const SliverRecord& after) {
+  return tx.exec("UPDATE slivers SET operational_state = $3, error = $4, pending = $5, progress = $6, login = $7 "
+                 "WHERE urn = $1 AND operational_state = $2 AND pending = $8",
+                 after.urn, to_string(before.states.operational), to_string(after.states.operational), after.error,
+                 after.pending, after.progress, after.login, before.pending) == 1;
 }
 
 void delete_sliver(store::Transaction& tx, const std::string& urn) {

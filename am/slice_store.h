@@ -36,6 +36,11 @@ struct SliverRecord {
   // Exactly one of these, by kind: what the sliver holds of the substrate.
   std::optional<federation::NodePlacement> node;
   std::optional<federation::LinkPlacement> link;
+  // Kept by the backend worker (am/provisioner.h): work an action asked for ("restart",
+  // "update_keys"), progress while configuring, "<host>:<port>" to log in once ready.
+  std::string pending;
+  std::string progress;
+  std::string login;
 };
 
 struct SliceUser {
@@ -60,6 +65,10 @@ std::vector<SliverRecord> slivers_expired(store::Transaction& tx, Timestamp now)
 // already held (the transaction is then doomed; the caller refuses the call).
 void insert_sliver(store::Transaction& tx, const SliverRecord& sliver, Timestamp now);
 void update_sliver(store::Transaction& tx, const SliverRecord& sliver);
+// The backend worker's write: `after`'s operational state, error, pending, progress and login,
+// only if the row still has `before`'s operational state and pending work (an API call that
+// changed it in between wins); false when it did not apply.
+bool record_backend_state(store::Transaction& tx, const SliverRecord& before, const SliverRecord& after);
 void delete_sliver(store::Transaction& tx, const std::string& urn);
 
 void save_request(store::Transaction& tx, const std::string& slice_urn, const std::string& request, Timestamp now);

@@ -54,8 +54,14 @@ const std::vector<ActionRule>& action_rules() {
   using S = OperationalState;
   static const std::vector<ActionRule> rules = {
       {"geni_start", S::kNotReady, S::kConfiguring, S::kReady},
+      {"geni_start", S::kFailed, S::kConfiguring, S::kReady},
+      // Already started or starting: nothing to do (omni's createsliver starts after Provision).
+      {"geni_start", S::kConfiguring, S::kConfiguring, S::kReady},
+      {"geni_start", S::kReady, S::kReady, S::kReady},
       {"geni_restart", S::kReady, S::kConfiguring, S::kReady},
+      {"geni_restart", S::kFailed, S::kConfiguring, S::kReady},
       {"geni_stop", S::kReady, S::kStopping, S::kNotReady},
+      {"geni_stop", S::kConfiguring, S::kStopping, S::kNotReady},
       {"geni_update_users", S::kReady, S::kReadyBusy, S::kReady},
   };
   return rules;

@@ -42,7 +42,7 @@ struct SliverStates {
   bool operator==(const SliverStates&) const = default;
 };
 inline constexpr SliverStates kAfterAllocate{AllocationState::kAllocated, OperationalState::kPendingAllocation};
-inline constexpr SliverStates kAfterProvision{AllocationState::kProvisioned, OperationalState::kNotReady};
+inline constexpr SliverStates kAfterProvision{AllocationState::kProvisioned, OperationalState::kConfiguring};
 inline constexpr SliverStates kAfterDelete{AllocationState::kUnallocated, OperationalState::kPendingAllocation};
 
 }  // namespace federa::am

@@ -21,7 +21,10 @@ TEST_CASE("actions are allowed only from their state") {
   REQUIRE(start);
   CHECK(start->during == OperationalState::kConfiguring);
   CHECK(start->to == OperationalState::kReady);
-  CHECK_FALSE(find_action("geni_start", OperationalState::kReady));
+  CHECK(find_action("geni_start", OperationalState::kReady)->during == OperationalState::kReady);  // no-op
+  CHECK(find_action("geni_restart", OperationalState::kFailed)->during == OperationalState::kConfiguring);
+  CHECK_FALSE(find_action("geni_start", OperationalState::kStopping));
+  CHECK_FALSE(find_action("geni_update_users", OperationalState::kNotReady));
   CHECK(find_action("geni_stop", OperationalState::kReady)->to == OperationalState::kNotReady);
   CHECK_FALSE(find_action("geni_stop", OperationalState::kNotReady));
   CHECK(is_known_action("geni_restart"));

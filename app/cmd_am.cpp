@@ -7,6 +7,7 @@
 #include "am/aggregate_api.h"
 #include "am/am_config.h"
 #include "am/am_service.h"
+#include "am/provisioner.h"
 #include "clearinghouse/authorizer.h"
 #include "app/am_setup.h"
 #include "app/commands.h"
@@ -47,6 +48,22 @@ void reload(Trust& trust) {
   }
 }
 
+// The backend worker, unless this process leaves it to another AM on the same store.
+std::unique_ptr<am::Provisioner> start_backend(const am::AmConfig& config, const OpenAggregate& open) {
+  if (!config.backend.worker) {
+    logger("am")->info("event=backend_worker_disabled");
+    return nullptr;
+  }
+  auto backend = std::make_unique<am::Provisioner>(
+      *open.store, open.inventory,
+      am::BackendOptions{{config.backend.state_dir, config.backend.images, config.backend.accelerator},
+                         config.backend.default_image,
+                         config.backend.interval});
+  open.aggregate->on_backend_change([worker = backend.get()] { worker->wake(); });
+  backend->start();
+  return backend;
+}
+
 // SIGTERM/SIGINT drain and stop the server; SIGHUP reloads trust roots, certificate and inventory.
 void handle_signals(boost::asio::signal_set& signals, rpc::HttpsServer& server, Trust& trust) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -85,6 +102,7 @@ void run_am(const AmOptions& options) {
   ops.start(config.public_url.empty() ? listen_url(config, server.port()) : config.public_url);
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM, SIGHUP);
   handle_signals(signals, server, trust);
+  const std::unique_ptr<am::Provisioner> backend = start_backend(config, open);  // outlives the reaper's calls
   const PeriodicTask reaper("reaper", config.reap_interval, [&aggregate] { aggregate.reap_expired(); });
   logger("am")->info("event=listening url={} urn={} data_dir={} trust_roots={} store={}",
                      listen_url(config, server.port()) + "/am/3.0", config.aggregate_urn(),

@@ -165,6 +165,12 @@ Host parse_host(const TableReader& reader, const Site& site, int site_index,
   if (host.sliver_types.empty()) {
     reader.fail(*reader.node("name"), "sliver_types", "must list at least one sliver type");
   }
+  if (const toml::table* network = reader.table("network")) {
+    const TableReader network_reader(*network, reader.source(), reader.child_path("network"),
+                                     {"netns", "underlay", "address"});
+    host.network = HostNetworkConfig{network_reader.string_or("netns", ""), network_reader.string_or("underlay", ""),
+                                     network_reader.string_or("address", "")};
+  }
   return host;
 }
 
@@ -195,7 +201,7 @@ void parse_site(const TableReader& reader, std::vector<Site>& sites, std::vector
   for (const auto& [table, path] : reader.tables("host")) {
     const TableReader host_reader(*table, reader.source(), path,
                                   {"name", "backend", "vcpus", "memory_mb", "disk_gb", "slots",
-                                   "uplink_kbps", "hardware_types", "sliver_types", "images"});
+                                   "uplink_kbps", "hardware_types", "sliver_types", "images", "network"});
     hosts.push_back(parse_host(host_reader, site, site_index, default_uplink));
   }
   sites.push_back(std::move(site));

@@ -47,6 +47,14 @@ struct Site {
   std::vector<int> hosts;  // indexes into Inventory::hosts(), filled by the Inventory
 };
 
+// Where a host's slice-link devices live and how it reaches other hosts (docs/inventory.md,
+// [site.host.network]); a host without one has no real links (only test:// hosts may).
+struct HostNetworkConfig {
+  std::string netns;     // network namespace of its bridges; "" = the host's own
+  std::string underlay;  // device towards other hosts (VXLAN) or its trunk (802.1Q)
+  std::string address;   // its IP on the underlay
+};
+
 struct Host {
   std::string name;
   std::string urn;  // component id: urn:publicid:IDN+<authority>+node+<name>
@@ -61,6 +69,7 @@ struct Host {
   std::vector<std::string> sliver_types;
   std::vector<std::string> images;  // empty = any image the backend accepts
   bool drained = false;  // set by InventoryHolder, never from the file
+  std::optional<HostNetworkConfig> network;
 
   bool offers(std::string_view sliver_type, std::string_view image,
               std::string_view hardware_type) const;

@@ -97,7 +97,7 @@ TEST_CASE("inventory errors name the file, line, key and problem") {
   CHECK(error_of(kOneSite).empty());
   CHECK(error_of(std::string(kOneSite) + "colour = \"red\"\n") ==
         "inv.toml:12: site[0].host[0].colour: unknown key (allowed: name, backend, vcpus, "
-        "memory_mb, disk_gb, slots, uplink_kbps, hardware_types, sliver_types, images)");
+        "memory_mb, disk_gb, slots, uplink_kbps, hardware_types, sliver_types, images, network)");
   std::string no_cpus = kOneSite;
   no_cpus.replace(no_cpus.find("vcpus = 4"), 9, "vcpus = 0");
   CHECK(error_of(no_cpus) == "inv.toml:8: site[0].host[0].vcpus: must be a positive integer");
@@ -121,6 +121,20 @@ TEST_CASE("inventory errors name the file, line, key and problem") {
   far.insert(far.find("[[site.host]]"), "location = { latitude = -33.9, longitude = \"west\" }\n");
   CHECK(error_of(far).find("site[0].location.longitude: must be a number") != std::string::npos);
   CHECK(error_of("") == "inv.toml: no [[site]] is defined");
+}
+
+TEST_CASE("a host's network says where its link devices live") {
+  const Inventory plain = parse_inventory(kOneSite, "inv.toml");
+  CHECK_FALSE(plain.hosts()[0].network);
+  const Inventory networked = parse_inventory(
+      std::string(kOneSite) + "[site.host.network]\nnetns = \"site-a\"\nunderlay = \"wan\"\naddress = \"10.0.0.1\"\n",
+      "inv.toml");
+  REQUIRE(networked.hosts()[0].network);
+  CHECK(networked.hosts()[0].network->netns == "site-a");
+  CHECK(networked.hosts()[0].network->underlay == "wan");
+  CHECK(networked.hosts()[0].network->address == "10.0.0.1");
+  CHECK(error_of(std::string(kOneSite) + "[site.host.network]\nbridge = \"br0\"\n")
+            .find("site[0].host[0].network.bridge: unknown key (allowed: netns, underlay, address)") != std::string::npos);
 }
 
 TEST_CASE("reload swaps the inventory atomically, keeps drains and survives a bad file") {

@@ -274,13 +274,4 @@ bool accelerator_boots(const std::string& accelerator, const std::filesystem::pa
   return false;
 }
 
-std::unique_ptr<NodeDriver> open_node_driver(const std::string& uri, const NodeDriverOptions& options) {
-  if (uri.rfind("test://", 0) == 0) return std::make_unique<LibvirtNodeDriver>(uri, "test", options);
-  if (uri.rfind("qemu://", 0) == 0 || uri.rfind("qemu+", 0) == 0) {
-    return std::make_unique<LibvirtNodeDriver>(uri, options.accelerator == "kvm" ? "kvm" : "qemu", options);
-  }
-  throw GeniError(GeniCode::kUnsupported,
-                  "no node driver for '" + uri + "' (use test:///default, qemu:///system or qemu:///embed?root=DIR)");
-}
-
 }  // namespace federa::federation

@@ -20,10 +20,6 @@ std::string uplink_name(const SegmentSpec& segment, const HostNetwork& host) {
   return device_name(kind, segment.slice_urn, segment.link_id, host.host);
 }
 
-std::string table_name(const SegmentSpec& segment, const HostNetwork& host) {
-  return cut_table_name(segment.slice_urn, segment.link_id, host.host);
-}
-
 const HostNetwork& other_end(const SegmentSpec& segment, const HostNetwork& host) {
   return segment.hosts[segment.hosts[0].host == host.host ? 1 : 0];
 }
@@ -51,6 +47,24 @@ LinkDriver::LinkDriver(NetCapabilities capabilities) : capabilities_(std::move(c
 
 std::string LinkDriver::bridge_name(const SegmentSpec& segment, const HostNetwork& host) {
   return device_name(DeviceKind::kBridge, segment.slice_urn, segment.link_id, host.host);
+}
+
+std::string LinkDriver::cut_table(const SegmentSpec& segment, const HostNetwork& host) {
+  return cut_table_name(segment.slice_urn, segment.link_id, host.host);
+}
+
+std::vector<std::string> LinkDriver::device_names(const SegmentSpec& segment, const HostNetwork& host) {
+  std::vector<std::string> names{bridge_name(segment, host)};
+  if (segment.hosts.size() == 2) names.push_back(uplink_name(segment, host));
+  return names;
+}
+
+bool LinkDriver::is_cut(const SegmentSpec& segment) const {
+  if (!capabilities_.has(NetFeature::kNftables)) return false;
+  for (const auto& host : segment.hosts) {
+    if (has_table(host.netns, cut_table(segment, host))) return true;
+  }
+  return false;
 }
 
 int LinkDriver::mtu(const SegmentSpec& segment, const HostNetwork& host) const {
@@ -108,7 +122,7 @@ void LinkDriver::cut(const SegmentSpec& segment) {
   capabilities_.require(NetFeature::kNftables);
   for (const auto& host : segment.hosts) {
     const std::string bridge = bridge_name(segment, host);
-    std::string script = "table netdev " + table_name(segment, host) + " {\n";
+    std::string script = "table netdev " + cut_table(segment, host) + " {\n";
     int chain = 0;
     for (const auto& link : list_links(host.netns)) {
       if (link.master != bridge) continue;
@@ -123,7 +137,7 @@ std::uint64_t LinkDriver::reopen(const SegmentSpec& segment) {
   static const std::regex kCounter("counter packets ([0-9]+)");
   std::uint64_t dropped = 0;
   for (const auto& host : segment.hosts) {
-    const std::string table = table_name(segment, host);
+    const std::string table = cut_table(segment, host);
     if (!has_table(host.netns, table)) continue;
     const std::string listing = run_nft(host.netns, {"list", "table", "netdev", table});
     for (std::sregex_iterator it(listing.begin(), listing.end(), kCounter), end; it != end; ++it) {
@@ -136,8 +150,8 @@ std::uint64_t LinkDriver::reopen(const SegmentSpec& segment) {
 
 void LinkDriver::destroy_segment(const SegmentSpec& segment) {
   for (const auto& host : segment.hosts) {
-    if (capabilities_.has(NetFeature::kNftables) && has_table(host.netns, table_name(segment, host))) {
-      run_nft(host.netns, {"delete", "table", "netdev", table_name(segment, host)});
+    if (capabilities_.has(NetFeature::kNftables) && has_table(host.netns, cut_table(segment, host))) {
+      run_nft(host.netns, {"delete", "table", "netdev", cut_table(segment, host)});
     }
     const std::string bridge = bridge_name(segment, host);
     const std::string uplink = uplink_name(segment, host);

@@ -60,7 +60,14 @@ class LinkDriver {
   // Lifts the cut; returns the frames it dropped.
   std::uint64_t reopen(const SegmentSpec& segment);
 
+  // True while the link is cut on any of its hosts.
+  bool is_cut(const SegmentSpec& segment) const;
+
   static std::string bridge_name(const SegmentSpec& segment, const HostNetwork& host);
+  // The devices create_segment makes on `host` (bridge, and the inter-host port if any) and the
+  // nftables table cut() makes there: what a sweep must keep while the link lives.
+  static std::vector<std::string> device_names(const SegmentSpec& segment, const HostNetwork& host);
+  static std::string cut_table(const SegmentSpec& segment, const HostNetwork& host);
   // The MTU nodes on the segment must use (the underlay's minus VXLAN's 50 bytes).
   int mtu(const SegmentSpec& segment, const HostNetwork& host) const;
 

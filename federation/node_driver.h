@@ -89,7 +89,8 @@ class NodeDriver {
   virtual std::vector<std::string> federa_nodes() = 0;
 };
 
-// "test:///default", "test:///<file.xml>", "qemu:///system", "qemu:///embed?root=DIR", ...
+// "test:///default", "test:///<file.xml>", "qemu:///system", "qemu:///embed?root=DIR", ...,
+// "netns:///" and "netns:///<host netns>" (network-namespace nodes, netns_node_driver.h).
 // Throws GeniError(kUnsupported) for a scheme without a driver, kServerError if it cannot open.
 std::unique_ptr<NodeDriver> open_node_driver(const std::string& uri, const NodeDriverOptions& options);
 

@@ -265,6 +265,25 @@ def inventory_toml(hosts, slots=1, vlans="100-999", sliver_types=("default-vm", 
     return text
 
 
+def wait_for_state(proxy, urns, credentials, state, timeout=60):
+    """Polls Status until every sliver named has operational `state` (the backend worker works
+    asynchronously); returns the last Status value. Fails on geni_failed or after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = proxy.Status(urns, credentials, {})
+        if answer["code"]["geni_code"] != 0:
+            raise AssertionError(f"Status failed: {answer.get('output')}")
+        slivers = answer["value"]["geni_slivers"]
+        states = {s["geni_operational_status"] for s in slivers}
+        if states == {state}:
+            return answer["value"]
+        if "geni_failed" in states and state != "geni_failed":
+            raise AssertionError(f"a sliver failed: {[(s['geni_sliver_urn'], s['geni_error']) for s in slivers]}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"slivers still {states} after {timeout} s, not {state}: {slivers}")
+        time.sleep(0.1)
+
+
 def geni_code(answer):
     return answer["code"]["geni_code"]
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import zlib
 
 from harness import (AggregateTestCase, GENI3_NS, RSPEC_VERSION, geni_code, host_urn, inventory_toml, link_xml,
-                     node_xml, request_rspec, slice_urn)
+                     node_xml, request_rspec, slice_urn, wait_for_state)
 
 NS = {"r": GENI3_NS}
 ALLOCATION_STATES = {"geni_unallocated", "geni_allocated", "geni_provisioned"}
@@ -134,16 +134,22 @@ class V3LifecycleTest(GeniAssertions, AggregateTestCase):
         # Provision, with a user's key
         users = [{"urn": self.am.experimenter_urn, "keys": [SSH_KEY]}]
         value = self.success(v3.Provision([urn], creds, {"geni_rspec_version": RSPEC_VERSION, "geni_users": users}))
-        self.assertEqual(self.check_slivers(value["geni_slivers"], 3, "geni_provisioned", "geni_notready"), slivers)
+        self.assertEqual(self.check_slivers(value["geni_slivers"], 3, "geni_provisioned", "geni_configuring"), slivers)
         self.check_manifest(value["geni_rspec"], nodes=2, links=1)
         self.assertIn(SSH_KEY, value["geni_rspec"])
-        # PerformOperationalAction: start, restart, stop, start again
-        for action, state in (("geni_start", "geni_ready"), ("geni_restart", "geni_ready"),
-                              ("geni_stop", "geni_notready"), ("geni_start", "geni_ready")):
+        # the backend worker builds and boots the slice (libvirt test driver)
+        wait_for_state(v3, [urn], creds, "geni_ready")
+        # PerformOperationalAction: start (already started: no change), restart, stop, start again;
+        # each answers at once with the transient state, the worker reaches the stable one
+        for action, during, state in (("geni_start", "geni_ready", "geni_ready"),
+                                      ("geni_restart", "geni_configuring", "geni_ready"),
+                                      ("geni_stop", "geni_stopping", "geni_notready"),
+                                      ("geni_start", "geni_configuring", "geni_ready")):
             value = self.success(v3.PerformOperationalAction([urn], creds, action, {}))
-            self.assertEqual(self.check_slivers(value, 3, "geni_provisioned", state), slivers, action)
+            self.assertEqual(self.check_slivers(value, 3, "geni_provisioned", during), slivers, action)
             for sliver in value:
                 self.assertEqual(sliver["geni_error"], "")
+            wait_for_state(v3, [urn], creds, state)
         # Status
         value = self.success(v3.Status([urn], creds, {}))
         self.assertEqual(value["geni_urn"], urn)
@@ -233,14 +239,15 @@ class V3LifecycleTest(GeniAssertions, AggregateTestCase):
         value = self.success(v3.Allocate(urn, creds, request_rspec(node_xml("p1"), node_xml("p2")), {}))
         first, second = (s["geni_sliver_urn"] for s in value["geni_slivers"])
         self.success(v3.Provision([first], creds, {"geni_rspec_version": RSPEC_VERSION}))
+        wait_for_state(v3, [first], creds, "geni_ready")
         states = {s["geni_sliver_urn"]: (s["geni_allocation_status"], s["geni_operational_status"])
                   for s in self.success(v3.Status([urn], creds, {}))["geni_slivers"]}
-        self.assertEqual(states, {first: ("geni_provisioned", "geni_notready"),
+        self.assertEqual(states, {first: ("geni_provisioned", "geni_ready"),
                                   second: ("geni_allocated", "geni_pending_allocation")})
         # without best effort one sliver in the wrong state refuses the whole call, changing nothing
-        self.refused(v3.PerformOperationalAction([urn], creds, "geni_start", {}), 13, second)
+        self.refused(v3.PerformOperationalAction([urn], creds, "geni_stop", {}), 13, second)
         self.assertEqual(self.success(v3.Status([first], creds, {}))["geni_slivers"][0]["geni_operational_status"],
-                         "geni_notready")
+                         "geni_ready")
         outcomes = self.success(v3.PerformOperationalAction([urn], creds, "geni_start", {"geni_best_effort": True}))
         self.check_slivers(outcomes, 2)
         by_urn = {s["geni_sliver_urn"]: s for s in outcomes}

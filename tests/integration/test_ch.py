@@ -14,7 +14,7 @@ import time
 import unittest
 import xmlrpc.client
 
-from harness import FEDERA, Identity, run_federa
+from harness import FEDERA, Identity, run_federa, wait_for_state
 
 POLICY = """
 [policy]
@@ -291,7 +291,8 @@ class FederationTest(FederationCase):
         self.assertEqual(len(allocated["value"]["geni_slivers"]), 3)
         self.assertEqual(self.code(am.Provision([slice_urn], credentials, self.GENI3)), 0)
         started = am.PerformOperationalAction([slice_urn], credentials, "geni_start", {})
-        self.assertEqual({s["geni_operational_status"] for s in started["value"]}, {"geni_ready"})
+        self.assertEqual(self.code(started), 0, started["output"])
+        wait_for_state(am, [slice_urn], credentials, "geni_ready")
         status = am.Status([slice_urn], credentials, {})
         self.assertEqual(status["value"]["geni_urn"], slice_urn)
         described = am.Describe([slice_urn], credentials, self.GENI3)

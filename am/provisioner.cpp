@@ -1,0 +1,426 @@
+#include "am/provisioner.h"
+
+#include <set>
+#include <sstream>
+
+#include "am/backend_plan.h"
+#include "am/slice_store.h"
+#include "common/geni_error.h"
+#include "common/log.h"
+#include "federation/backend_names.h"
+#include "federation/host_links.h"
+#include "federation/net_capabilities.h"
+#include "rspec/parse.h"
+
+namespace federa::am {
+namespace {
+
+using federation::DomainState;
+using federation::NodeStatus;
+using S = OperationalState;
+
+struct SliceState {
+  SliceRecord slice;
+  std::vector<SliverRecord> slivers;  // provisioned ones
+  std::vector<rspec::RSpec> requests;
+  std::vector<SliceUser> users;
+};
+
+std::vector<SliceState> read_slices(store::Store& store) {
+  return store.read([](store::Transaction& tx) {
+    std::vector<SliceState> slices;
+    for (SliceRecord& slice : slice_store::slices(tx, false)) {
+      auto slivers = slice_store::slivers_of_slice(tx, slice.urn);
+      std::erase_if(slivers, [](const SliverRecord& s) { return s.states.allocation != AllocationState::kProvisioned; });
+      if (slivers.empty()) continue;
+      std::vector<rspec::RSpec> requests;
+      for (const std::string& text : slice_store::requests_of(tx, slice.urn)) requests.push_back(rspec::parse_request(text));
+      auto users = slice_store::users_of(tx, slice.urn);
+      slices.push_back({std::move(slice), std::move(slivers), std::move(requests), std::move(users)});
+    }
+    return slices;
+  });
+}
+
+bool wants_on(S state) { return state == S::kConfiguring || state == S::kReady || state == S::kReadyBusy; }
+
+bool is_running(DomainState state) { return state == DomainState::kRunning || state == DomainState::kBlocked; }
+
+bool failed(const NodeStatus& status) { return federation::operational_state(status).name == "geni_failed"; }
+
+// The namespaces whose devices this aggregate's links use.
+std::set<std::string> link_namespaces(const federation::Inventory& inventory) {
+  std::set<std::string> namespaces;
+  for (const federation::Host& host : inventory.hosts()) {
+    if (host.network) namespaces.insert(host.network->netns);
+    else if (!host.backend.starts_with("test:")) namespaces.insert("");
+  }
+  return namespaces;
+}
+
+std::vector<std::string> federa_tables(const std::string& netns) {
+  std::istringstream lines(federation::run_nft(netns, {"list", "tables"}));
+  std::vector<std::string> tables;
+  std::string word, family, name;
+  while (lines >> word >> family >> name) {
+    if (word == "table" && federation::is_federa_table(name)) tables.push_back(family + " " + name);
+  }
+  return tables;
+}
+
+std::string login_of(const federation::LoginInfo& login) {
+  return login.hostname.empty() ? "" : login.hostname + ":" + std::to_string(login.port);
+}
+
+}  // namespace
+
+// One pass: the store as read at its start, the plans, and the rows to write at its end.
+class Provisioner::Pass {
+ public:
+  Pass(Provisioner& owner, const federation::Inventory& inventory) : owner_(owner), inventory_(inventory) {}
+
+  PassReport run() {
+    for (SliceState& slice : read_slices(owner_.store_)) plan(slice);
+    sweep();
+    for (Planned& planned : planned_) converge_links(planned);
+    for (Planned& planned : planned_) converge_nodes(planned);
+    for (Planned& planned : planned_) cut_links(planned);
+    write();
+    return report_;
+  }
+
+ private:
+  struct Planned {
+    SliceState slice;
+    SlicePlan plan;
+  };
+
+  SliverRecord& after(const SliverRecord& before) {
+    auto [it, fresh] = after_.try_emplace(before.urn, before);
+    if (fresh) before_.emplace(before.urn, before);
+    return it->second;
+  }
+
+  void fail(const SliverRecord& sliver, const std::string& why) {
+    SliverRecord& row = after(sliver);
+    if (row.states.operational == S::kFailed) return;
+    row.states.operational = S::kFailed;
+    row.error = why;
+    row.progress.clear();
+    row.login.clear();
+    ++report_.failed;
+    logger("backend")->warn("event=sliver_failed sliver={} slice={} error={}", sliver.urn, sliver.slice_urn, log_value(why));
+  }
+
+  void plan(SliceState& slice) {
+    try {
+      SlicePlan plan = plan_slice({slice.slice.urn, slice.slivers, slice.requests, slice.users, inventory_,
+                                   owner_.options_.default_image});
+      for (const PlannedNode& node : plan.nodes) desired_nodes_.insert(node.spec.name);
+      for (const PlannedLink& link : plan.links) keep_devices(link);
+      planned_.push_back({std::move(slice), std::move(plan)});
+    } catch (const std::exception& error) {
+      for (const SliverRecord& sliver : slice.slivers) fail(sliver, std::string("cannot plan the slice: ") + error.what());
+    }
+  }
+
+  void keep_devices(const PlannedLink& link) {
+    if (link.simulated) return;
+    for (const federation::HostNetwork& host : link.segment.hosts) {
+      for (const std::string& name : federation::LinkDriver::device_names(link.segment, host)) {
+        desired_devices_[host.netns].insert(name);
+      }
+      desired_tables_[host.netns].insert("netdev " + federation::LinkDriver::cut_table(link.segment, host));
+    }
+  }
+
+  // Removes every federa node, device and table no provisioned sliver wants.
+  void sweep() {
+    for (const federation::Host& host : inventory_.hosts()) {
+      if (federation::NodeDriver* driver = owner_.driver(host.backend)) sweep_nodes(*driver, host.backend);
+    }
+    for (const std::string& netns : link_namespaces(inventory_)) sweep_devices(netns);
+  }
+
+  void sweep_nodes(federation::NodeDriver& driver, const std::string& uri) {
+    if (!swept_drivers_.insert(&driver).second) return;
+    for (const std::string& node : driver.federa_nodes()) {
+      if (desired_nodes_.contains(node)) continue;
+      driver.destroy(node);
+      ++report_.swept;
+      logger("backend")->info("event=node_removed node={} backend={}", node, log_value(uri));
+    }
+  }
+
+  void sweep_devices(const std::string& netns) {
+    std::vector<std::string> doomed;
+    for (const auto& link : federation::list_links(netns)) {
+      if (federation::is_federa_device(link.name) && !desired_devices_[netns].contains(link.name) &&
+          !is_desired_port(link.name)) {
+        doomed.push_back(link.name);
+      }
+    }
+    federation::delete_links(netns, doomed);
+    for (const std::string& table : federa_tables(netns)) {
+      if (desired_tables_[netns].contains(table)) continue;
+      federation::run_nft(netns, {"delete", "table", table.substr(0, table.find(' ')), table.substr(table.find(' ') + 1)});
+      doomed.push_back(table);
+    }
+    report_.swept += static_cast<int>(doomed.size());
+    if (!doomed.empty()) logger("backend")->info("event=devices_removed netns={} count={}", log_value(netns), doomed.size());
+  }
+
+  bool is_desired_port(const std::string& device) const {
+    for (const Planned& planned : planned_) {
+      for (const auto& [node, ports] : planned.plan.ports) {
+        for (const PlannedPort& port : ports) {
+          if (port.port.tap == device) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  const SliverRecord* sliver(const Planned& planned, const std::string& urn) const {
+    for (const SliverRecord& s : planned.slice.slivers) {
+      if (s.urn == urn) return &s;
+    }
+    return nullptr;
+  }
+
+  void converge_links(Planned& planned) {
+    for (const PlannedLink& link : planned.plan.links) {
+      const SliverRecord& record = *sliver(planned, link.sliver_urn);
+      if (record.states.operational == S::kFailed) continue;
+      if (!link.simulated && !segment_exists(link.segment)) build_segment(record, link.segment);
+      if (after(record).states.operational == S::kFailed) continue;
+      SliverRecord& row = after(record);
+      const bool on = wants_on(record.states.operational) && !planned.slice.slice.shutdown;
+      row.states.operational = on ? S::kReady : S::kNotReady;
+      row.progress = on ? "" : (planned.slice.slice.shutdown ? "cut: the slice is shut down" : "cut: stopped");
+    }
+  }
+
+  bool segment_exists(const federation::SegmentSpec& segment) {
+    for (const federation::HostNetwork& host : segment.hosts) {
+      bool found = false;
+      for (const auto& device : federation::list_links(host.netns)) found |= device.name == federation::LinkDriver::bridge_name(segment, host);
+      if (!found) return false;
+    }
+    return true;
+  }
+
+  void build_segment(const SliverRecord& record, const federation::SegmentSpec& segment) {
+    try {
+      owner_.links_.destroy_segment(segment);
+      owner_.links_.create_segment(segment);
+      ++report_.built;
+      logger("backend")->info("event=segment_built sliver={} link={} vni={}", record.urn, segment.link_id, segment.vni);
+    } catch (const std::exception& error) {
+      owner_.links_.destroy_segment(segment);
+      fail(record, std::string("cannot build link ") + segment.link_id + ": " + error.what());
+    }
+  }
+
+  void cut_links(Planned& planned) {
+    for (const PlannedLink& link : planned.plan.links) {
+      if (link.simulated) continue;
+      const SliverRecord& row = after(*sliver(planned, link.sliver_urn));
+      if (row.states.operational == S::kFailed) continue;
+      const bool cut = row.states.operational == S::kNotReady;
+      try {
+        if (cut && !owner_.links_.is_cut(link.segment)) owner_.links_.cut(link.segment);
+        if (!cut && owner_.links_.is_cut(link.segment)) owner_.links_.reopen(link.segment);
+      } catch (const std::exception& error) {
+        fail(row, std::string("cannot ") + (cut ? "cut" : "reopen") + " link " + link.segment.link_id + ": " + error.what());
+      }
+    }
+  }
+
+  void converge_nodes(Planned& planned) {
+    for (PlannedNode& node : planned.plan.nodes) {
+      const SliverRecord& record = *sliver(planned, node.sliver_urn);
+      if (record.states.operational == S::kFailed) continue;
+      federation::NodeDriver* driver = owner_.driver(node.driver_uri);
+      if (!driver) {
+        fail(record, "the host's backend " + node.driver_uri + " cannot be opened: " + owner_.driver_errors_[node.driver_uri]);
+        continue;
+      }
+      try {
+        converge_node(*driver, planned, node, record);
+      } catch (const std::exception& error) {
+        driver->destroy(node.spec.name);
+        fail(record, error.what());
+      }
+    }
+  }
+
+  void define(federation::NodeDriver& driver, PlannedNode& node, const Planned& planned) {
+    for (std::size_t i = 0; i < node.spec.ports.size(); ++i) node.spec.ports[i].mtu = port_mtu(planned, node, i);
+    driver.define(node.spec);
+    ++report_.built;
+    logger("backend")->info("event=node_defined node={} backend={} image={}", node.spec.name,
+                            log_value(node.driver_uri), log_value(node.spec.image));
+  }
+
+  int port_mtu(const Planned& planned, const PlannedNode& node, std::size_t index) const {
+    for (const PlannedLink& link : planned.plan.links) {
+      for (const federation::HostNetwork& host : link.segment.hosts) {
+        if (federation::LinkDriver::bridge_name(link.segment, host) == node.spec.ports[index].bridge) {
+          return owner_.links_.mtu(link.segment, host);
+        }
+      }
+    }
+    return 0;
+  }
+
+  // Brings one node to what its sliver asks (see the header's table), then reports it.
+  void converge_node(federation::NodeDriver& driver, const Planned& planned, PlannedNode& node,
+                     const SliverRecord& record) {
+    const std::string& name = node.spec.name;
+    NodeStatus status = driver.status(name);
+    const bool defined_now = status.state == DomainState::kUndefined;
+    if (defined_now) {
+      define(driver, node, planned);
+      status = driver.status(name);
+    }
+    const bool shutdown = planned.slice.slice.shutdown;
+    const bool on = wants_on(record.states.operational) && !shutdown;
+    const bool booting = record.states.operational == S::kConfiguring || defined_now;
+    if (record.pending == "restart" && on) driver.restart(name);
+    if (record.pending == "update_keys") driver.update_keys(name, node.spec.ssh_keys);
+    if (!failed(status)) {
+      if (shutdown && is_running(status.state)) driver.suspend(name);
+      if (on && status.state == DomainState::kPaused) driver.resume(name);
+      if (on && booting && status.state == DomainState::kShutoff) driver.start(name);
+      if (!on && !shutdown && (is_running(status.state) || status.state == DomainState::kPaused)) driver.stop(name);
+    }
+    SliverRecord& row = after(record);
+    row.pending.clear();
+    report(driver, name, row, driver.status(name), shutdown);
+  }
+
+  // The sliver's state from the node's. A node that fails while it is being built is rolled back.
+  void report(federation::NodeDriver& driver, const std::string& name, SliverRecord& row, const NodeStatus& status,
+              bool shutdown) {
+    const federation::OperationalState state = federation::operational_state(status);
+    const auto mapped = operational_state_from(state.name).value_or(S::kConfiguring);
+    if (mapped == S::kFailed) {
+      if (before_.at(row.urn).states.operational == S::kConfiguring) driver.destroy(name);
+      fail(row, state.error);
+      return;
+    }
+    row.states.operational = mapped;
+    row.error.clear();
+    if (shutdown) {
+      row.progress = "paused: the slice is shut down by an operator";
+    } else if (mapped == S::kConfiguring) {
+      row.progress = "booting (" + federation::to_string(status.state) + ")";
+    } else {
+      row.progress = state.error;
+    }
+    row.login = mapped == S::kReady ? login_of(driver.login(name)) : "";
+  }
+
+  void write() {
+    std::vector<std::pair<SliverRecord, SliverRecord>> changes;
+    for (const auto& [urn, row] : after_) {
+      const SliverRecord& before = before_.at(urn);
+      if (row.states == before.states && row.error == before.error && row.pending == before.pending &&
+          row.progress == before.progress && row.login == before.login) {
+        continue;
+      }
+      changes.emplace_back(before, row);
+    }
+    if (changes.empty()) return;
+    owner_.store_.transaction([&](store::Transaction& tx) {
+      for (const auto& [before, row] : changes) {
+        if (!slice_store::record_backend_state(tx, before, row)) continue;
+        ++report_.changed;
+        slice_store::record_event(tx, now_utc(), row.slice_urn, row.urn, "backend",
+                                  std::string(to_string(row.states.operational)) + (row.error.empty() ? "" : ": " + row.error));
+      }
+    });
+  }
+
+  Provisioner& owner_;
+  const federation::Inventory& inventory_;
+  std::vector<Planned> planned_;
+  std::set<std::string> desired_nodes_;
+  std::map<std::string, std::set<std::string>> desired_devices_;
+  std::map<std::string, std::set<std::string>> desired_tables_;
+  std::set<federation::NodeDriver*> swept_drivers_;
+  std::map<std::string, SliverRecord> before_;
+  std::map<std::string, SliverRecord> after_;
+  PassReport report_;
+};
+
+Provisioner::Provisioner(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory,
+                         BackendOptions options)
+    : store_(store), inventory_(std::move(inventory)), options_(std::move(options)),
+      links_(federation::probe_net_capabilities()) {}
+
+Provisioner::~Provisioner() { stop(); }
+
+federation::NodeDriver* Provisioner::driver(const std::string& uri) {
+  if (const auto it = drivers_.find(uri); it != drivers_.end()) return it->second.get();
+  try {
+    auto& slot = drivers_[uri];
+    slot = federation::open_node_driver(uri, options_.nodes);
+    driver_errors_.erase(uri);
+    logger("backend")->info("event=backend_opened backend={}", log_value(uri));
+    return slot.get();
+  } catch (const std::exception& error) {
+    drivers_.erase(uri);
+    if (driver_errors_[uri] != error.what()) {
+      logger("backend")->error("event=backend_unavailable backend={} error={}", log_value(uri), log_value(error.what()));
+    }
+    driver_errors_[uri] = error.what();
+    return nullptr;
+  }
+}
+
+PassReport Provisioner::reconcile() {
+  const std::lock_guard lock(pass_mutex_);
+  const auto inventory = inventory_->snapshot();
+  PassReport report = Pass(*this, *inventory).run();
+  if (report.built || report.changed || report.swept || report.failed) {
+    logger("backend")->info("event=backend_pass built={} changed={} swept={} failed={}", report.built, report.changed,
+                            report.swept, report.failed);
+  }
+  return report;
+}
+
+void Provisioner::start() {
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+void Provisioner::stop() {
+  if (!thread_.joinable()) return;
+  thread_.request_stop();
+  woken_.notify_all();
+  thread_.join();
+}
+
+void Provisioner::wake() {
+  {
+    const std::lock_guard lock(wake_mutex_);
+    wake_requested_ = true;
+  }
+  woken_.notify_all();
+}
+
+void Provisioner::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    try {
+      reconcile();
+    } catch (const std::exception& error) {
+      logger("backend")->error("event=backend_pass_failed error={}", log_value(error.what()));
+    }
+    std::unique_lock lock(wake_mutex_);
+    woken_.wait_for(lock, stop, options_.interval, [this] { return wake_requested_; });
+    wake_requested_ = false;
+  }
+}
+
+}  // namespace federa::am

@@ -1,0 +1,83 @@
+// The backend worker: makes the hosts match the store, on its own thread. Every pass reads the
+// store (one read transaction), plans every slice with provisioned slivers (backend_plan.h),
+// and converges:
+//   - nodes and devices named by federa's scheme that no provisioned sliver wants are destroyed
+//     (the first pass is the startup sweep: whatever a crash left is removed, live slivers are
+//     rebuilt where their nodes are missing);
+//   - each link sliver's segment exists (bridge, VXLAN port) and is cut while the slice is shut
+//     down or the link stopped;
+//   - each node sliver's node exists and is on, off or paused as its state asks:
+//     geni_configuring/geni_ready -> on, geni_stopping/geni_notready -> off, shut-down slice ->
+//     paused; pending "restart" and "update_keys" are done once;
+// then writes what the hosts report (states from the domains, the cause in geni_error, progress,
+// login) in one transaction, each row only if no API call changed it meanwhile. A node that
+// cannot be built is destroyed again (rollback) and its sliver goes to geni_failed with the
+// host's refusal. Nothing here is remembered between passes except open drivers: a restarted AM
+// picks up where the last one stopped. API calls wake() the worker; otherwise it runs every
+// `interval`. With several AM processes on one store, run the worker in exactly one.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "federation/inventory_holder.h"
+#include "federation/link_driver.h"
+#include "federation/node_driver.h"
+#include "store/store.h"
+
+namespace federa::am {
+
+struct BackendOptions {
+  federation::NodeDriverOptions nodes;  // state_dir, images, accelerator
+  std::string default_image;            // for requests that name no disk image
+  std::chrono::milliseconds interval{1000};
+};
+
+// What one pass did, for logs and tests.
+struct PassReport {
+  int built = 0;       // nodes defined and segments created
+  int changed = 0;     // sliver rows updated
+  int swept = 0;       // orphan nodes, devices and tables removed
+  int failed = 0;      // slivers that went to geni_failed in this pass
+};
+
+class Provisioner {
+ public:
+  Provisioner(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory, BackendOptions options);
+  ~Provisioner();
+  Provisioner(const Provisioner&) = delete;
+  Provisioner& operator=(const Provisioner&) = delete;
+
+  // Runs passes on a thread until stop() (or destruction).
+  void start();
+  void stop();
+  // Asks for a pass now (after an API call changed what the hosts should have).
+  void wake();
+  // One pass on the calling thread.
+  PassReport reconcile();
+
+ private:
+  class Pass;
+  federation::NodeDriver* driver(const std::string& uri);
+  void run(std::stop_token stop);
+
+  store::Store& store_;
+  std::shared_ptr<federation::InventoryHolder> inventory_;
+  BackendOptions options_;
+  federation::LinkDriver links_;
+  std::map<std::string, std::unique_ptr<federation::NodeDriver>> drivers_;
+  std::map<std::string, std::string> driver_errors_;  // uri -> why it cannot be opened (logged once)
+  std::mutex pass_mutex_;
+  std::mutex wake_mutex_;
+  std::condition_variable_any woken_;
+  bool wake_requested_ = false;
+  std::jthread thread_;
+};
+
+}  // namespace federa::am

@@ -1,0 +1,79 @@
+"""Sites for backend tests: network namespaces this test makes (names unique per process), joined
+by a veth "wan", and the names federa gives nodes and devices (federation/backend_names.h), so a
+test can look inside a node or check that nothing is left. Needs root (CI runs as root)."""
+
+import os
+import subprocess
+
+
+def run(*argv, check=True, **kwargs):
+    return subprocess.run(argv, check=check, capture_output=True, text=True, **kwargs)
+
+
+def short_hash(*parts):
+    """FNV-1a 64 over the parts joined by newlines, first 10 hex digits (backend_names.cpp)."""
+    value = 1469598103934665603
+    for byte in "\n".join(parts).encode():
+        value = ((value ^ byte) * 1099511628211) % (1 << 64)
+    return f"{value:016x}"[:10]
+
+
+def node_name(slice_urn, client_id):
+    return f"fd-{short_hash(slice_urn, client_id)}-{client_id}"
+
+
+def bridge_name(slice_urn, link_id, host_urn):
+    return f"fdb-{short_hash(slice_urn, link_id, host_urn)}"
+
+
+def require_root():
+    if os.geteuid() != 0:
+        raise RuntimeError("backend tests need root (real network namespaces, bridges, VXLAN)")
+
+
+class TwoSites:
+    """Namespaces <prefix>-a and <prefix>-b with "wan" 10.201.0.1/24 and 10.201.0.2/24."""
+
+    def __init__(self):
+        require_root()
+        self.prefix = f"fdit{os.getpid()}"
+        self.a, self.b = f"{self.prefix}-a", f"{self.prefix}-b"
+        for ns in (self.a, self.b):
+            run("ip", "netns", "delete", ns, check=False)
+            run("ip", "netns", "add", ns)
+            run("ip", "-n", ns, "link", "set", "lo", "up")
+        run("ip", "link", "add", "wan", "netns", self.a, "type", "veth", "peer", "name", "wan", "netns", self.b)
+        for ns, address in ((self.a, "10.201.0.1/24"), (self.b, "10.201.0.2/24")):
+            run("ip", "-n", ns, "addr", "add", address, "dev", "wan")
+            run("ip", "-n", ns, "link", "set", "wan", "up")
+
+    def close(self):
+        for ns in (self.a, self.b):
+            run("ip", "netns", "delete", ns, check=False)
+
+
+def federa_devices(netns):
+    """Devices named by federa's scheme in `netns`."""
+    names = run("ip", "-n", netns, "-o", "link", "show").stdout.split("\n")
+    found = []
+    for line in names:
+        if ": fd" in line:
+            found.append(line.split(": ")[1].split("@")[0])
+    return found
+
+
+def federa_tables(netns):
+    return [line for line in run("ip", "netns", "exec", netns, "nft", "list", "tables").stdout.splitlines()
+            if " fd_" in line]
+
+
+def namespaces():
+    return [line.split()[0] for line in run("ip", "netns", "list").stdout.splitlines() if line.strip()]
+
+
+def in_netns(netns, *argv, check=True, timeout=30):
+    return run("ip", "netns", "exec", netns, *argv, check=check, timeout=timeout)
+
+
+def ping(netns, address, count=1, wait=1):
+    return in_netns(netns, "ping", "-c", str(count), "-W", str(wait), address, check=False).returncode == 0
