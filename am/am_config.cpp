@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace federa::am {
@@ -31,13 +32,28 @@ const std::set<std::string>& known_keys() {
       "server.body_timeout", "aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key",
       "tls.trust_roots", "log.level", "store.uri", "paths.schema_dir", "aggregate.inventory",
       "aggregate.allocation_lifetime", "aggregate.max_lease", "aggregate.reap_interval", "backend.worker",
-      "backend.state_dir", "backend.accelerator", "backend.default_image", "backend.interval"};
+      "backend.state_dir", "backend.accelerator", "backend.default_image", "backend.interval", "backend.login_host",
+      "backend.login_bind", "backend.login_ports"};
   return keys;
 }
 
 const std::set<std::string>& image_keys() {
   static const std::set<std::string> keys = {"kernel", "initrd", "cmdline", "disk", "format"};
   return keys;
+}
+
+void read_login_ports(const toml::table& table, const std::filesystem::path& file, BackendConfig& backend) {
+  std::string range;
+  read(table, file, "backend.login_ports", range);
+  if (range.empty()) return;
+  int first = 0, last = 0;
+  char dash = 0;
+  std::istringstream in(range);
+  if (!(in >> first >> dash >> last) || dash != '-' || first < 1 || last > 65535 || last < first) {
+    bad(file, "backend.login_ports", "must be a port range like \"22000-22999\"");
+  }
+  backend.first_login_port = first;
+  backend.login_ports = last - first + 1;
 }
 
 void read_images(const toml::table& table, const std::filesystem::path& file, BackendConfig& backend) {
@@ -113,6 +129,9 @@ AmConfig load_am_config(const std::filesystem::path& file) {
   if (config.backend.accelerator != "tcg" && config.backend.accelerator != "kvm") {
     bad(file, "backend.accelerator", "must be \"tcg\" or \"kvm\"");
   }
+  read(table, file, "backend.login_host", config.backend.login_host);
+  read(table, file, "backend.login_bind", config.backend.login_bind);
+  read_login_ports(table, file, config.backend);
   read_images(table, file, config.backend);
   return config;
 }
@@ -169,6 +188,10 @@ std::string settings_help() {
   accelerator = "tcg"           # QEMU hosts: "tcg" or "kvm" (only where a stock guest boots)
   default_image = "default"     # image of nodes whose request names none
   interval = 1                  # seconds between passes when no call wakes the worker
+  login_host = "127.0.0.1"      # host name manifests give for SSH to QEMU nodes (the AM host's
+                                #   public name in production)
+  login_bind = "0.0.0.0"        # address the forwarded login ports listen on
+  login_ports = "22000-22999"   # one host port per QEMU node, forwarded to its port 22
   [images.<name>]               # a bootable image nodes may ask for by <disk_image name=...>;
   kernel = ""                   #   none configured: "default", an empty image (test driver only)
   initrd = ""                   #   direct kernel boot; the node's seed is appended to the initrd

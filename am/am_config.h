@@ -20,6 +20,10 @@ struct BackendConfig {
   std::string accelerator = "tcg";        // QEMU hosts: "tcg", or "kvm" where a stock guest boots
   std::string default_image = "default";  // for requests naming no disk image
   std::chrono::milliseconds interval{1000};
+  std::string login_host = "127.0.0.1";  // what manifests tell experimenters to ssh to
+  std::string login_bind = "0.0.0.0";    // where the forwarded login ports listen
+  int first_login_port = 22000;          // login_ports = "22000-22999"
+  int login_ports = 1000;
   std::map<std::string, federation::Image> images;  // none configured: "default", an empty image
 };
 

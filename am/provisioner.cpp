@@ -1,5 +1,6 @@
 #include "am/provisioner.h"
 
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -72,6 +73,13 @@ std::string login_of(const federation::LoginInfo& login) {
   return login.hostname.empty() ? "" : login.hostname + ":" + std::to_string(login.port);
 }
 
+bool forwards_login(const std::string& uri) { return uri.starts_with("qemu"); }
+
+int port_of(const std::string& login) {
+  const auto colon = login.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(login.c_str() + colon + 1);
+}
+
 }  // namespace
 
 // One pass: the store as read at its start, the plans, and the rows to write at its end.
@@ -116,7 +124,12 @@ class Provisioner::Pass {
     try {
       SlicePlan plan = plan_slice({slice.slice.urn, slice.slivers, slice.requests, slice.users, inventory_,
                                    owner_.options_.default_image});
-      for (const PlannedNode& node : plan.nodes) desired_nodes_.insert(node.spec.name);
+      for (PlannedNode& node : plan.nodes) {
+        desired_nodes_.insert(node.spec.name);
+        const SliverRecord& record = *find(slice.slivers, node.sliver_urn);
+        if (forwards_login(node.driver_uri)) node.spec.login_port = port_of(record.login);
+        if (node.spec.login_port) login_ports_[node.driver_uri].insert(node.spec.login_port);
+      }
       for (const PlannedLink& link : plan.links) keep_devices(link);
       planned_.push_back({std::move(slice), std::move(plan)});
     } catch (const std::exception& error) {
@@ -181,11 +194,25 @@ class Provisioner::Pass {
     return false;
   }
 
-  const SliverRecord* sliver(const Planned& planned, const std::string& urn) const {
-    for (const SliverRecord& s : planned.slice.slivers) {
+  static const SliverRecord* find(const std::vector<SliverRecord>& slivers, const std::string& urn) {
+    for (const SliverRecord& s : slivers) {
       if (s.urn == urn) return &s;
     }
     return nullptr;
+  }
+
+  const SliverRecord* sliver(const Planned& planned, const std::string& urn) const {
+    return find(planned.slice.slivers, urn);
+  }
+
+  // The lowest login port of the range no node on the same host holds.
+  int allocate_login_port(const std::string& uri) {
+    std::set<int>& used = login_ports_[uri];
+    for (int port = owner_.options_.first_login_port; port < owner_.options_.first_login_port + owner_.options_.login_ports;
+         ++port) {
+      if (used.insert(port).second) return port;
+    }
+    throw GeniError(GeniCode::kServerError, "every login port of " + uri + " is taken; widen backend.login_ports");
   }
 
   void converge_links(Planned& planned) {
@@ -257,6 +284,7 @@ class Provisioner::Pass {
 
   void define(federation::NodeDriver& driver, PlannedNode& node, const Planned& planned) {
     for (std::size_t i = 0; i < node.spec.ports.size(); ++i) node.spec.ports[i].mtu = port_mtu(planned, node, i);
+    if (forwards_login(node.driver_uri) && !node.spec.login_port) node.spec.login_port = allocate_login_port(node.driver_uri);
     driver.define(node.spec);
     ++report_.built;
     logger("backend")->info("event=node_defined node={} backend={} image={}", node.spec.name,
@@ -319,7 +347,7 @@ class Provisioner::Pass {
     } else {
       row.progress = state.error;
     }
-    row.login = mapped == S::kReady ? login_of(driver.login(name)) : "";
+    row.login = login_of(driver.login(name));
   }
 
   void write() {
@@ -350,6 +378,7 @@ class Provisioner::Pass {
   std::map<std::string, std::set<std::string>> desired_devices_;
   std::map<std::string, std::set<std::string>> desired_tables_;
   std::set<federation::NodeDriver*> swept_drivers_;
+  std::map<std::string, std::set<int>> login_ports_;  // driver URI -> ports its nodes hold
   std::map<std::string, SliverRecord> before_;
   std::map<std::string, SliverRecord> after_;
   PassReport report_;

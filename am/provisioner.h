@@ -8,7 +8,8 @@
 //     down or the link stopped;
 //   - each node sliver's node exists and is on, off or paused as its state asks:
 //     geni_configuring/geni_ready -> on, geni_stopping/geni_notready -> off, shut-down slice ->
-//     paused; pending "restart" and "update_keys" are done once;
+//     paused; pending "restart" and "update_keys" are done once; a QEMU node gets a host port
+//     forwarded to its SSH (BackendOptions::first_login_port..), recorded as its login;
 // then writes what the hosts report (states from the domains, the cause in geni_error, progress,
 // login) in one transaction, each row only if no API call changed it meanwhile. A node that
 // cannot be built is destroyed again (rollback) and its sliver goes to geni_failed with the
@@ -34,9 +35,13 @@
 namespace federa::am {
 
 struct BackendOptions {
-  federation::NodeDriverOptions nodes;  // state_dir, images, accelerator
+  federation::NodeDriverOptions nodes;  // state_dir, images, accelerator, login_bind/login_host
   std::string default_image;            // for requests that name no disk image
   std::chrono::milliseconds interval{1000};
+  // Host ports forwarded to QEMU nodes' SSH, one per node and host, kept for the node's life
+  // (the sliver's login records it).
+  int first_login_port = 22000;
+  int login_ports = 1000;
 };
 
 // What one pass did, for logs and tests.

@@ -56,9 +56,12 @@ std::unique_ptr<am::Provisioner> start_backend(const am::AmConfig& config, const
   }
   auto backend = std::make_unique<am::Provisioner>(
       *open.store, open.inventory,
-      am::BackendOptions{{config.backend.state_dir, config.backend.images, config.backend.accelerator},
+      am::BackendOptions{{config.backend.state_dir, config.backend.images, config.backend.accelerator,
+                          config.backend.login_bind, config.backend.login_host},
                          config.backend.default_image,
-                         config.backend.interval});
+                         config.backend.interval,
+                         config.backend.first_login_port,
+                         config.backend.login_ports});
   open.aggregate->on_backend_change([worker = backend.get()] { worker->wake(); });
   backend->start();
   return backend;

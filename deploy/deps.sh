@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev zlib1g-dev libvirt-dev
   # run time and tests: PostgreSQL, libvirt's QEMU driver, VMs under TCG, links, the test guest
   openssl python3 ca-certificates procps iproute2 postgresql libvirt-daemon-driver-qemu
-  qemu-system-x86 qemu-utils nftables iputils-ping busybox-static linux-image-cloud-amd64
+  qemu-system-x86 qemu-utils nftables iputils-ping busybox-static dropbear-bin linux-image-cloud-amd64
   # the dashboard test (headless Chromium) and JSON Schema validation of the datastore
   chromium python3-jsonschema
 )

@@ -59,24 +59,39 @@ std::string devices_section(const NodeSpec& spec, const DomainFiles& files, std:
   return devices + "</devices>";
 }
 
+constexpr const char* kQemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
+
+std::string login_forward(const NodeSpec& spec, std::string_view virt_type, std::string_view bind) {
+  if (spec.login_port <= 0 || virt_type == "test") return "";
+  const std::string netdev = "user,id=fdlogin,restrict=on,hostfwd=tcp:" + std::string(bind) + ":" +
+                             std::to_string(spec.login_port) + "-:22";
+  // The last slot of the root bus: libvirt numbers its own devices from slot 2 upwards.
+  const std::string device = "virtio-net-pci,netdev=fdlogin,bus=pci.0,addr=0x1f,mac=" + std::string(kLoginMac);
+  return "<qemu:commandline><qemu:arg value='-netdev'/><qemu:arg value='" + escaped(netdev) +
+         "'/><qemu:arg value='-device'/><qemu:arg value='" + escaped(device) + "'/></qemu:commandline>";
+}
+
 }  // namespace
 
 std::string domain_xml(const NodeSpec& spec, const Image& image, const DomainFiles& files,
-                       std::string_view virt_type) {
-  return "<domain type='" + std::string(virt_type) + "'>" + element("name", spec.name) +
+                       std::string_view virt_type, std::string_view login_bind) {
+  const std::string forward = login_forward(spec, virt_type, login_bind);
+  const std::string ns = forward.empty() ? "" : std::string(" xmlns:qemu='") + kQemuNamespace + "'";
+  return "<domain type='" + std::string(virt_type) + "'" + ns + ">" + element("name", spec.name) +
          "<memory unit='MiB'>" + std::to_string(spec.memory_mb) + "</memory>" +
          "<vcpu>" + std::to_string(spec.vcpus) + "</vcpu>" +
          "<metadata>" + node_metadata(spec, true) + "</metadata>" + os_section(image, files) +
          "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
          "<on_crash>preserve</on_crash>" +
-         devices_section(spec, files, virt_type) + "</domain>";
+         devices_section(spec, files, virt_type) + forward + "</domain>";
 }
 
 std::string node_metadata(const NodeSpec& spec, bool declare_namespace) {
   const std::string prefix = declare_namespace ? "federa:" : "";
   std::string xml = "<" + prefix + "node";
   if (declare_namespace) xml += " xmlns:federa='" + std::string(kNodeMetadataUri) + "'";
-  xml += " image='" + escaped(spec.image) + "' user='" + escaped(spec.login_user) + "'>";
+  xml += " image='" + escaped(spec.image) + "' user='" + escaped(spec.login_user) + "' login_port='" +
+         std::to_string(spec.login_port) + "'>";
   for (const auto& port : spec.ports) {
     xml += "<" + prefix + "port tap='" + escaped(port.tap) + "' bridge='" + escaped(port.bridge) +
            "' mac='" + escaped(port.mac) + "' address='" + escaped(port.address) + "' mtu='" +
@@ -103,6 +118,8 @@ NodeSpec parse_node_metadata(std::string_view xml, const std::string& node) {
   spec.name = node;
   spec.image = xml_attribute(root, "image");
   spec.login_user = xml_attribute(root, "user");
+  const std::string login_port = xml_attribute(root, "login_port");
+  spec.login_port = login_port.empty() ? 0 : std::stoi(login_port);
   for (const xmlNode* child = root->children; child; child = child->next) {
     if (child->type != XML_ELEMENT_NODE) continue;
     if (xml_name(child) == "port") {

@@ -20,9 +20,12 @@ struct DomainFiles {
   std::filesystem::path console;  // serial console log (truncated at each start)
 };
 
-// `virt_type` is "qemu" (TCG), "kvm" or "test".
+// `virt_type` is "qemu" (TCG), "kvm" or "test". A QEMU node with a login port gets a user-mode
+// NIC forwarding <login_bind>:<login_port> to its port 22 (as QEMU arguments: libvirt 9.0 only
+// forwards ports of user-mode NICs through passt, which Debian 12's libvirt does not start
+// embedded; libvirt marks such a domain "custom-argv").
 std::string domain_xml(const NodeSpec& spec, const Image& image, const DomainFiles& files,
-                       std::string_view virt_type);
+                       std::string_view virt_type, std::string_view login_bind = "0.0.0.0");
 
 // The metadata element alone and back. Inside the domain XML it declares its namespace
 // (prefix "federa"); for virDomainSetMetadata, which adds the namespace itself, it must not.

@@ -145,7 +145,7 @@ void LibvirtNodeDriver::define(const NodeSpec& spec) {
   if (!base.initrd.empty()) files.initrd = file(spec.name, ".initrd");
   if (virt_type_ != "test") files.console = file(spec.name, ".console");
   write_seed(spec, base);
-  const std::string xml = domain_xml(spec, base, files, virt_type_);
+  const std::string xml = domain_xml(spec, base, files, virt_type_, options_.login_bind);
   Domain domain(virDomainDefineXML(conn_, xml.c_str()));
   if (!domain) fail("cannot define node " + spec.name + " on " + uri_);
 }
@@ -219,7 +219,12 @@ LoginInfo LibvirtNodeDriver::login(const std::string& node) {
   const NodeSpec spec = metadata(lookup(node), node);
   LoginInfo info;
   info.username = spec.login_user;
-  if (!spec.ports.empty()) info.hostname = address_without_prefix(spec.ports.front().address);
+  if (spec.login_port > 0 && virt_type_ != "test") {
+    info.hostname = options_.login_host;
+    info.port = spec.login_port;
+  } else if (!spec.ports.empty()) {
+    info.hostname = address_without_prefix(spec.ports.front().address);
+  }
   if (virt_type_ != "test") info.console = file(node, ".console");
   return info;
 }

@@ -45,12 +45,19 @@ struct NodeSpec {
   std::vector<NodePort> ports;
   std::string login_user;  // from geni_users
   std::vector<std::string> ssh_keys;
+  // QEMU nodes: the host port forwarded to the node's port 22 over a login NIC of its own
+  // (QEMU user networking; the guest sees it as kLoginMac with kLoginAddress); 0 = none.
+  int login_port = 0;
 };
+
+inline constexpr const char* kLoginMac = "52:54:00:fd:00:16";
+inline constexpr const char* kLoginAddress = "10.0.2.15/24";
 
 // How to reach a node: what the manifest's <login> and the console path report.
 struct LoginInfo {
   std::string authentication = "ssh-keys";
-  std::string hostname;  // the node's address on its first slice link
+  std::string hostname;  // NodeDriverOptions::login_host with a login port, else the node's address
+                         // on its first slice link (reachable from the slice only)
   int port = 22;
   std::string username;
   std::filesystem::path console;  // serial console log on the host; empty if the backend has none
@@ -61,6 +68,10 @@ struct NodeDriverOptions {
   std::map<std::string, Image> images;
   // QEMU backends: "tcg" (always works) or "kvm" (only where accelerator_boots("kvm") said yes).
   std::string accelerator = "tcg";
+  // Nodes with a login port: the host address the forward listens on, and the name
+  // experimenters are told to connect to.
+  std::string login_bind = "0.0.0.0";
+  std::string login_host = "127.0.0.1";
 };
 
 class NodeDriver {

@@ -41,6 +41,7 @@ std::string seed_archive(const NodeSpec& spec) {
   std::string keys, ports;
   for (const auto& key : spec.ssh_keys) keys += key + "\n";
   for (const auto& port : spec.ports) ports += port.mac + " " + port.address + "\n";
+  if (spec.login_port > 0) ports += std::string(kLoginMac) + " " + kLoginAddress + "\n";
   std::string out;
   add_entry(out, "federa", 040755, "");
   add_entry(out, "federa/hostname", 0100644, spec.name + "\n");

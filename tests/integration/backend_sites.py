@@ -77,3 +77,30 @@ def in_netns(netns, *argv, check=True, timeout=30):
 
 def ping(netns, address, count=1, wait=1):
     return in_netns(netns, "ping", "-c", str(count), "-W", str(wait), address, check=False).returncode == 0
+
+
+class PrivateNetwork:
+    """Moves this test process (and so every process it starts afterwards: federa am, QEMU, ssh,
+    ping) into a network namespace of its own, so devices the AM makes in "its" namespace and
+    the ports it forwards never meet another test's; leave() moves back and deletes it."""
+
+    def __init__(self, name):
+        import ctypes
+        require_root()
+        self.name = f"fdit{os.getpid()}-{name}"
+        self._libc = ctypes.CDLL(None, use_errno=True)
+        run("ip", "netns", "delete", self.name, check=False)
+        run("ip", "netns", "add", self.name)
+        self._home = os.open("/proc/self/ns/net", os.O_RDONLY)
+        self._enter(f"/run/netns/{self.name}")
+        run("ip", "link", "set", "lo", "up")
+
+    def _enter(self, path):
+        fd = os.open(path, os.O_RDONLY) if isinstance(path, str) else path
+        if self._libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(f"setns({path}) failed")
+
+    def leave(self):
+        self._enter(self._home)
+        os.close(self._home)
+        run("ip", "netns", "delete", self.name, check=False)

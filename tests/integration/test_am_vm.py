@@ -1,7 +1,7 @@
 """The AM on real QEMU VMs (issue 7), as root: two TCG guests (the busybox test guest of
-tests/vm) on one host-local slice link, provisioned through the AM API. The test reaches them
-over their link from the host (an address on the link's bridge), reads back the SSH key the
-Provision call gave (the guest serves its authorized_keys on TCP 7000), stops and starts one
+tests/vm) on one host-local slice link, provisioned through the AM API. The test logs in with
+ssh exactly where the manifest's <login> says, with the key the Provision call gave, reaches the
+guests over their link from the host (an address on the link's bridge), stops and starts one
 through PerformOperationalAction, and checks that Delete leaves no domain or device."""
 
 import os
@@ -12,11 +12,10 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from backend_sites import bridge_name, node_name, require_root, run, short_hash
+from backend_sites import PrivateNetwork, bridge_name, node_name, run, short_hash
 from harness import AggregateManager, GENI3_NS, RSPEC_VERSION, slice_urn, wait_for_state
 
 SOURCE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIVmTestKey alice@example.org"
 HOST = "urn:publicid:IDN+federa.local+node+vmhost"
 
 
@@ -45,7 +44,7 @@ def wait_ping(address, timeout=60):
 
 class QemuBackendTest(unittest.TestCase):
     def setUp(self):
-        require_root()
+        self.network = PrivateNetwork("vm")  # the AM's "host namespace" is this test's own
         self.tmp = tempfile.TemporaryDirectory(prefix="federa-vm-it-")
         guest = os.path.join(self.tmp.name, "guest")
         run(os.path.join(SOURCE, "tests", "vm", "build_guest.sh"), guest)
@@ -55,9 +54,28 @@ class QemuBackendTest(unittest.TestCase):
                      f'[[site.host]]\nname = "vmhost"\nbackend = "qemu:///embed?root={self.tmp.name}/embed"\n'
                      'vcpus = 4\nmemory_mb = 4096\ndisk_gb = 10\nslots = 4\nsliver_types = ["default-vm"]\n')
         self.am = AggregateManager(config, inventory=inventory).start()
+        self.key = os.path.join(self.tmp.name, "id_ed25519")
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key)
+        with open(self.key + ".pub") as f:
+            self.public_key = f.read().strip()
+
+    def ssh(self, login, command):
+        host, port, user = login
+        return run("ssh", "-i", self.key, "-p", port, "-o", "StrictHostKeyChecking=no", "-o",
+                   "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+                   f"{user}@{host}", command, check=False, timeout=60)
 
     def tearDown(self):
         self.am.close()
+        for pid in run("pgrep", "-f", "qemu-system", check=False).stdout.split():  # VMs outlive the AM
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if self.tmp.name.encode() in f.read():
+                    os.kill(int(pid), 9)
+        self.network.leave()
+        logs = os.path.join(self.tmp.name, "embed", "log", "qemu")
+        for name in (os.listdir(logs) if os.path.isdir(logs) else []):  # for a failure's report
+            with open(os.path.join(logs, name)) as f:
+                print(f"--- {name}\n" + "".join(f.readlines()[-15:]))
         self.tmp.cleanup()
 
     def test_vms_boot_with_the_users_keys_and_follow_actions(self):
@@ -65,7 +83,7 @@ class QemuBackendTest(unittest.TestCase):
         urn, creds = slice_urn(name), self.am.v3_credentials(name)
         answer = v3.Allocate(urn, creds, request(), {})
         self.assertEqual(answer["code"]["geni_code"], 0, answer["output"])
-        users = [{"urn": self.am.experimenter_urn, "keys": [SSH_KEY]}]
+        users = [{"urn": self.am.experimenter_urn, "keys": [self.public_key]}]
         answer = v3.Provision([urn], creds, {"geni_rspec_version": RSPEC_VERSION, "geni_users": users})
         self.assertEqual(answer["code"]["geni_code"], 0, answer["output"])
         wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
@@ -74,12 +92,27 @@ class QemuBackendTest(unittest.TestCase):
         # over the slice link: both guests answer and hold the key Provision gave
         self.assertTrue(wait_ping("10.79.0.1") and wait_ping("10.79.0.2"))
         with socket.create_connection(("10.79.0.1", 7000), timeout=10) as conn:
-            self.assertIn(SSH_KEY, conn.makefile().read())
+            self.assertIn(self.public_key, conn.makefile().read())
         manifest = ET.fromstring(v3.Describe([urn], creds, {"geni_rspec_version": RSPEC_VERSION})
                                  ["value"]["geni_rspec"])
-        logins = {(n.get("client_id"), l.get("hostname"), l.get("port"), l.get("username"))
+        logins = {n.get("client_id"): (l.get("hostname"), l.get("port"), l.get("username"))
                   for n in manifest.iter(f"{{{GENI3_NS}}}node") for l in n.iter(f"{{{GENI3_NS}}}login")}
-        self.assertIn(("vm1", "10.79.0.1", "22", "alice"), logins)
+        self.assertEqual(set(logins), {"vm1", "vm2"})
+        self.assertEqual(logins["vm1"][0], "127.0.0.1")
+        self.assertNotEqual(logins["vm1"][1], logins["vm2"][1])
+        # log in where the manifest says, as the user, with the key: a shell on the right node
+        for client in ("vm1", "vm2"):
+            deadline = time.monotonic() + 60
+            while (result := self.ssh(logins[client], "hostname; id -un")).returncode != 0:
+                self.assertLess(time.monotonic(), deadline, f"{result.returncode} {result.stdout} {result.stderr}")
+                time.sleep(1)
+            self.assertEqual(result.stdout.split(), [node_name(urn, client), "alice"])
+        # a key Provision did not give is refused
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key + "-other")
+        other = run("ssh", "-i", self.key + "-other", "-p", logins["vm1"][1], "-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                    "alice@127.0.0.1", "true", check=False, timeout=60)
+        self.assertNotEqual(other.returncode, 0)
         # stop and start one VM through the AM API
         vm1 = next(s["geni_sliver_urn"] for s in answer["value"]["geni_slivers"]
                    if s["geni_sliver_urn"] in {n.get("sliver_id") for n in manifest.iter(f"{{{GENI3_NS}}}node")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds federa's tiny test guest into OUTDIR (default: ./guest): the Debian cloud kernel
-# (linux-image-cloud-amd64) and a ~1.3 MB busybox initramfs (busybox-static) with the virtio
-# network modules and tests/vm/init. Does nothing when OUTDIR is newer than this script and init.
+# (linux-image-cloud-amd64) and a ~2.5 MB busybox initramfs (busybox-static) with the virtio
+# network modules, dropbear (dropbear-bin) for SSH logins and tests/vm/init. Does nothing when OUTDIR is newer than this script and init.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-guest}
@@ -12,6 +12,7 @@ kernel=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
 [ -n "$kernel" ] || { echo "build_guest: no /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)" >&2; exit 1; }
 release=${kernel#/boot/vmlinuz-}
 [ -x /bin/busybox ] || { echo "build_guest: no /bin/busybox (apt-get install busybox-static)" >&2; exit 1; }
+[ -x /usr/sbin/dropbear ] || { echo "build_guest: no /usr/sbin/dropbear (apt-get install dropbear-bin)" >&2; exit 1; }
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/lib/mod" "$root/proc" "$root/sys" "$root/dev" "$root/federa"
@@ -24,6 +25,13 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
     *.xz) xz -dc "$module" > "$root/lib/mod/$m.ko" ;;
     *) cp "$module" "$root/lib/mod/$m.ko" ;;
   esac
+done
+# dropbear for SSH logins, with the shared libraries it needs (ldd)
+mkdir -p "$root/sbin"
+cp /usr/sbin/dropbear "$root/sbin/dropbear"
+for lib in $(ldd /usr/sbin/dropbear | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }'); do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
 done
 mkdir -p "$out"
 cp "$kernel" "$out/vmlinuz"
