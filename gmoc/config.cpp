@@ -42,9 +42,8 @@ void read(const toml::table& table, const fs::path& file, const std::string& key
   const auto node = table.at_path(key);
   if (!node) return;
   if constexpr (std::is_same_v<T, bool>) {
-    const auto value = node.template value<bool>();
-    if (!value) bad(file, key, "must be true or false");
-    out = *value;
+    if (!node.is_boolean()) bad(file, key, "must be true or false");  // value<bool>() would take 1
+    out = *node.template value<bool>();
   } else if constexpr (std::is_same_v<T, fs::path> || std::is_same_v<T, std::string>) {
     const auto value = node.template value<std::string>();
     if (!value) bad(file, key, "must be a string");

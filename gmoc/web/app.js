@@ -49,6 +49,7 @@ function renderAggregates(aggregates) {
     cell(row, a.slices);
     cell(row, a.slivers);
     cell(row, when(a.last_report_at) + " (#" + a.last_seq + ")");
+    cell(row, a.datastore_url ? when(a.last_poll_at) : "not polled");
   });
 }
 
