@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "gmoc/datastore.h"
 #include "gmoc/https_url.h"
 #include "rpc/https_client.h"
 
