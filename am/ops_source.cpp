@@ -32,7 +32,7 @@ std::string host_name(const Inventory& inventory, const std::string& host_urn) {
   return host ? inventory.hosts()[*host].name : host_urn;
 }
 
-std::string circuit_name(const SliverRecord& sliver) { return "sliver-" + gmoc::sliver_uuid(sliver.urn); }
+std::string circuit_name(const std::string& sliver_urn) { return "sliver-" + gmoc::sliver_uuid(sliver_urn); }
 
 // A link sliver between two hosts is a circuit; a host-local one has none.
 bool has_circuit(const SliverRecord& sliver) { return sliver.link && sliver.link->host_a != sliver.link->host_b; }
@@ -100,6 +100,11 @@ void OpsSource::set_am_url(const std::string& am_url) {
   identity_.am_url = am_url;
 }
 
+void OpsSource::set_link_counters(std::function<std::vector<LinkCounters>()> read) {
+  std::lock_guard lock(mutex_);
+  link_counters_ = std::move(read);
+}
+
 gmoc::AggregateIdentity OpsSource::identity() const {
   gmoc::AggregateIdentity identity = [this] {
     std::lock_guard lock(mutex_);
@@ -159,7 +164,7 @@ gmoc::Topology OpsSource::topology() const {
   }
   for (const SliverRecord& sliver : state.slivers) {
     if (!has_circuit(sliver)) continue;
-    topology.circuits.push_back({circuit_name(sliver), sliver.urn, sliver.link->capacity_kbps,
+    topology.circuits.push_back({circuit_name(sliver.urn), sliver.urn, sliver.link->capacity_kbps,
                                  {{host_name(*inventory, sliver.link->host_a), "eth0"},
                                   {host_name(*inventory, sliver.link->host_b), "eth0"}},
                                  tags_of(*sliver.link)});
@@ -195,7 +200,7 @@ std::vector<gmoc::Sliver> OpsSource::slivers() const {
       sliver.resource = host_name(*inventory, record.node->host_urn);
       sliver.resource_urn = record.node->host_urn;
     } else if (has_circuit(record)) {
-      sliver.resource = circuit_name(record);
+      sliver.resource = circuit_name(record.urn);
       sliver.resource_urn = record.urn;
     } else {
       sliver.kind = gmoc::SliverKind::kNode;  // a host-local link lives on its host
@@ -278,7 +283,30 @@ std::vector<gmoc::Sample> OpsSource::samples(Timestamp at) const {
     samples.push_back({"node", id, "num_vms_allocated", at, double(count)});
     samples.push_back({"node", id, "mem_used_kb", at, double(memory * 1024)});
   }
+  for (const SliverRecord& sliver : state.slivers) {
+    if (!has_circuit(sliver)) continue;
+    const std::string id = gmoc::link_id(identity_, circuit_name(sliver.urn));
+    const bool ready = sliver.states.allocation == AllocationState::kProvisioned &&
+                       sliver.states.operational == OperationalState::kReady;
+    samples.push_back({"link", id, "is_available", at, ready ? 1.0 : 0.0});
+    samples.push_back({"link", id, "max_bps", at, double(sliver.link->capacity_kbps) * 1000});
+  }
+  for (gmoc::Sample& sample : traffic_samples(at)) samples.push_back(std::move(sample));
   return samples;
+}
+
+std::vector<gmoc::Sample> OpsSource::traffic_samples(Timestamp at) const {
+  const auto read = [this] {
+    std::lock_guard lock(mutex_);
+    return link_counters_;
+  }();
+  if (!read) return {};
+  std::vector<gmoc::TrafficCounters> counters;
+  for (const LinkCounters& link : read()) {
+    counters.push_back({"link", gmoc::link_id(identity_, circuit_name(link.sliver_urn)), link.rx_bytes, link.tx_bytes,
+                        link.rx_packets, link.tx_packets});
+  }
+  return rates_.update(counters, at);
 }
 
 }  // namespace federa::am

@@ -1,5 +1,6 @@
-// `federa gmoc`: receives aggregates' push reports on HTTPS, probes their AM APIs, keeps
-// everything in its store and serves the dashboard with the emergency stop on plain HTTP.
+// `federa gmoc`: receives aggregates' push reports on HTTPS, probes their AM APIs, polls their
+// datastores, keeps everything in its store and serves the dashboard with the emergency stop on
+// plain HTTP.
 #include "app/commands.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -13,6 +14,7 @@
 #include "gmoc/collector.h"
 #include "gmoc/config.h"
 #include "gmoc/http_listener.h"
+#include "gmoc/poller.h"
 #include "store/store.h"
 
 namespace federa::app {
@@ -37,7 +39,7 @@ void run_gmoc(const GmocOptions& options) {
   if (options.dashboard_port) config.dashboard_port = *options.dashboard_port;
   const auto store = store::open_store(config.store, gmoc::CollectorStore::migrations(config.schema_dir));
   gmoc::CollectorStore collector_store(*store);
-  for (const auto& aggregate : config.aggregates) collector_store.add_aggregate(aggregate.id, aggregate.am_url);
+  for (const auto& aggregate : config.aggregates) collector_store.add_aggregate(aggregate);
   gmoc::Collector collector(collector_store, {config.operator_identity, config.operators, config.web_dir});
   if (config.operators.empty()) {
     logger("gmoc")->warn("event=no_operators hint={}", log_value("add [operators] name = \"token\" to use the dashboard API"));
@@ -56,6 +58,9 @@ void run_gmoc(const GmocOptions& options) {
     if (!ec) server.stop();
   });
   const PeriodicTask prober("probe", config.probe_interval, [&collector] { collector.probe_health(); });
+  gmoc::Poller poller(collector_store, config.poll);
+  std::optional<PeriodicTask> polls;
+  if (config.poll_datastores) polls.emplace("poll", config.probe_interval, [&poller] { poller.poll_all(); });
   logger("gmoc")->info("event=listening url=https://{}:{}/gmoc/push dashboard=http://{}:{}/ store={}", config.listen,
                        server.port(), config.dashboard_listen, dashboard.port(),
                        log_value(store->dialect() == store::Dialect::sqlite ? config.store : "postgresql"));
@@ -74,6 +79,7 @@ void add_gmoc_command(CLI::App& app) {
   gmoc->add_option("--port", options->port, "overrides server.port (HTTPS, pushes; 0 = any free port)");
   gmoc->add_option("--dashboard-port", options->dashboard_port, "overrides server.dashboard_port (0 = any free port)");
   gmoc->add_option("--log-level", options->log_level, "trace, debug, info, warn, error");
+  gmoc->footer(gmoc::gmoc_settings_help());
   gmoc->callback([options] { run_gmoc(*options); });
 }
 

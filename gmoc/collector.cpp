@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "gmoc/datastore.h"
 #include "gmoc/https_url.h"
 #include "rpc/https_client.h"
 
@@ -73,7 +72,7 @@ rpc::HttpReply Collector::handle_push(const rpc::HttpRequest& request) {
     return error_reply(404, "this port takes POST /gmoc/push from aggregates; the dashboard is on the dashboard port");
   }
   try {
-    const ReceiveOutcome outcome = store_.receive(json::parse(request.body), now_utc());
+    const ReceiveOutcome outcome = store_.receive(parse_report(json::parse(request.body)), now_utc());
     logger("gmoc")->info("event=report aggregate={} seq={} applied={} peer={}", log_value(outcome.aggregate_id),
                          outcome.seq, outcome.applied, request.peer_address);
     return json_reply(200, {{"seq", outcome.seq}, {"applied", outcome.applied}});

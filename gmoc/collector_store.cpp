@@ -1,7 +1,8 @@
 #include "gmoc/collector_store.h"
 
+#include <algorithm>
 #include <map>
-#include <stdexcept>
+#include <set>
 
 namespace federa::gmoc {
 namespace {
@@ -10,51 +11,77 @@ using nlohmann::json;
 
 std::int64_t micros_of(Timestamp time) { return time.time_since_epoch().count(); }
 
-// A field of a report that must be there, with the type asked for.
-template <class T>
-T field(const json& object, const char* name) {
-  if (!object.is_object() || !object.contains(name)) {
-    throw std::invalid_argument(std::string("the report lacks '") + name + "'");
-  }
-  try {
-    return object.at(name).get<T>();
-  } catch (const json::exception&) {
-    throw std::invalid_argument(std::string("the report's '") + name + "' has the wrong type");
-  }
+std::string kind_name(SliverKind kind) { return kind == SliverKind::kNode ? "node" : "link"; }
+
+void insert_slice(store::Transaction& tx, const std::string& id, const Slice& slice) {
+  tx.exec("INSERT INTO slices (aggregate_id, urn, expires, shutdown, users) VALUES ($1, $2, $3, $4, $5) "
+          "ON CONFLICT (aggregate_id, urn) DO NOTHING",
+          id, slice.urn, micros_of(slice.expires), slice.shutdown, json(slice.users).dump());
 }
 
-void replace_state(store::Transaction& tx, const std::string& id, const json& report) {
+// A new sliver, or a known one's new expiry (renewed).
+void upsert_sliver(store::Transaction& tx, const std::string& id, const Sliver& sliver) {
+  tx.exec("INSERT INTO slivers (aggregate_id, urn, slice_urn, client_id, kind, allocation_state, "
+          "operational_state, created, expires, resource) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+          "ON CONFLICT (aggregate_id, urn) DO UPDATE SET expires = excluded.expires",
+          id, sliver.urn, sliver.slice_urn, sliver.client_id, kind_name(sliver.kind), sliver.allocation_state,
+          sliver.operational_state, micros_of(sliver.created), micros_of(sliver.expires), sliver.resource);
+}
+
+void replace_state(store::Transaction& tx, const std::string& id, const PushReport& report) {
   tx.exec("DELETE FROM slices WHERE aggregate_id = $1", id);
-  for (const json& slice : field<json>(report, "slices")) {
-    tx.exec("INSERT INTO slices (aggregate_id, urn, expires, shutdown, users) VALUES ($1, $2, $3, $4, $5)", id,
-            field<std::string>(slice, "urn"), field<std::int64_t>(slice, "expires"), field<bool>(slice, "shutdown"),
-            field<json>(slice, "users").dump());
-  }
+  for (const Slice& slice : report.slices) insert_slice(tx, id, slice);
   tx.exec("DELETE FROM slivers WHERE aggregate_id = $1", id);
-  for (const json& sliver : field<json>(report, "slivers")) {
-    tx.exec("INSERT INTO slivers (aggregate_id, urn, slice_urn, client_id, kind, allocation_state, "
-            "operational_state, created, expires, resource) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            id, field<std::string>(sliver, "urn"), field<std::string>(sliver, "slice_urn"),
-            field<std::string>(sliver, "client_id"), field<std::string>(sliver, "kind"),
-            field<std::string>(sliver, "allocation_state"), field<std::string>(sliver, "operational_state"),
-            field<std::int64_t>(sliver, "created"), field<std::int64_t>(sliver, "expires"),
-            field<std::string>(sliver, "resource"));
-  }
+  for (const Sliver& sliver : report.slivers) upsert_sliver(tx, id, sliver);
 }
 
-void append_history(store::Transaction& tx, const std::string& id, const json& report) {
-  for (const json& event : field<json>(report, "events")) {
-    tx.exec("INSERT INTO events (aggregate_id, event_id, at, slice_urn, sliver_urn, kind, detail) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            id, field<std::int64_t>(event, "id"), field<std::int64_t>(event, "at"), field<std::string>(event, "slice_urn"),
-            field<std::string>(event, "sliver_urn"), field<std::string>(event, "kind"), field<std::string>(event, "detail"));
-  }
-  for (const json& sample : field<json>(report, "samples")) {
+void insert_samples(store::Transaction& tx, const std::string& id, const std::vector<Sample>& samples) {
+  for (const Sample& sample : samples) {
     tx.exec("INSERT INTO samples (aggregate_id, object_type, object_id, metric, at_us, value) "
             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            id, field<std::string>(sample, "object_type"), field<std::string>(sample, "object_id"),
-            field<std::string>(sample, "metric"), field<std::int64_t>(sample, "ts"), field<double>(sample, "v"));
+            id, sample.object_type, sample.object_id, sample.metric, micros_of(sample.at), sample.value);
   }
+}
+
+void append_history(store::Transaction& tx, const std::string& id, const PushReport& report) {
+  for (const Event& event : report.events) {
+    tx.exec("INSERT INTO events (aggregate_id, event_id, at, slice_urn, sliver_urn, kind, detail) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            id, event.id, micros_of(event.at), event.slice_urn, event.sliver_urn, event.kind, event.detail);
+  }
+  insert_samples(tx, id, report.samples);
+}
+
+// The slices of the polled slivers, each expiring with its last sliver.
+std::vector<Slice> slices_of(const std::vector<Sliver>& slivers) {
+  std::map<std::string, Timestamp> expires;
+  for (const Sliver& sliver : slivers) {
+    auto [it, fresh] = expires.try_emplace(sliver.slice_urn, sliver.expires);
+    if (!fresh) it->second = std::max(it->second, sliver.expires);
+  }
+  std::vector<Slice> slices;
+  for (const auto& [urn, until] : expires) slices.push_back({urn, until, false, {}});
+  return slices;
+}
+
+// For an aggregate that never pushed the poll's view is all there is: what it no longer lists is
+// gone, and its topology is the poll's.
+void replace_with_poll(store::Transaction& tx, const PollResult& poll) {
+  std::set<std::string> listed;
+  for (const Sliver& sliver : poll.slivers) listed.insert(sliver.urn);
+  for (const auto& row : tx.query("SELECT urn FROM slivers WHERE aggregate_id = $1", poll.aggregate_id)) {
+    if (!listed.contains(row.get<std::string>(0))) {
+      tx.exec("DELETE FROM slivers WHERE aggregate_id = $1 AND urn = $2", poll.aggregate_id, row.get<std::string>(0));
+    }
+  }
+  tx.exec("DELETE FROM slices WHERE aggregate_id = $1 AND NOT EXISTS (SELECT 1 FROM slivers v WHERE "
+          "v.aggregate_id = slices.aggregate_id AND v.slice_urn = slices.urn)",
+          poll.aggregate_id);
+  tx.exec("UPDATE aggregates SET topology = $2 WHERE id = $1", poll.aggregate_id, topology_json(poll.topology).dump());
+}
+
+AggregateEndpoint endpoint_row(const store::Row& row) {
+  return {row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2)};
 }
 
 json sliver_row(const store::Row& row) {
@@ -71,10 +98,8 @@ json sliver_row(const store::Row& row) {
 
 }  // namespace
 
-ReceiveOutcome CollectorStore::receive(const json& report, Timestamp now) {
-  const json aggregate = field<json>(report, "aggregate");
-  ReceiveOutcome outcome{field<std::string>(aggregate, "id"), field<std::int64_t>(report, "seq"), false};
-  if (outcome.aggregate_id.empty() || outcome.seq <= 0) throw std::invalid_argument("the report needs an aggregate id and seq >= 1");
+ReceiveOutcome CollectorStore::receive(const PushReport& report, Timestamp now) {
+  ReceiveOutcome outcome{report.aggregate.id, report.seq, false};
   store_.transaction([&](store::Transaction& tx) {
     tx.exec("INSERT INTO aggregates (id) VALUES ($1) ON CONFLICT DO NOTHING", outcome.aggregate_id);
     const auto last = tx.query_one("SELECT last_seq FROM aggregates WHERE id = $1", outcome.aggregate_id);
@@ -82,22 +107,44 @@ ReceiveOutcome CollectorStore::receive(const json& report, Timestamp now) {
     if (!outcome.applied) return;
     const auto arrival = tx.query_one("SELECT COALESCE(MAX(arrival), 0) + 1 FROM reports");
     tx.exec("INSERT INTO reports (aggregate_id, seq, arrival, received_at, report_time) VALUES ($1, $2, $3, $4, $5)",
-            outcome.aggregate_id, outcome.seq, arrival->get<std::int64_t>(0), micros_of(now),
-            field<std::int64_t>(report, "time"));
+            outcome.aggregate_id, outcome.seq, arrival->get<std::int64_t>(0), micros_of(now), micros_of(report.time));
     tx.exec("UPDATE aggregates SET urn = $2, am_url = $3, organization = $4, last_seq = $5, last_report_at = $6, "
             "topology = $7 WHERE id = $1",
-            outcome.aggregate_id, field<std::string>(aggregate, "urn"), field<std::string>(aggregate, "am_url"),
-            field<std::string>(aggregate, "organization"), outcome.seq, micros_of(now),
-            field<json>(report, "topology").dump());
+            outcome.aggregate_id, report.aggregate.urn, report.aggregate.am_url, report.aggregate.organization.name,
+            outcome.seq, micros_of(now), topology_json(report.topology).dump());
     replace_state(tx, outcome.aggregate_id, report);
     append_history(tx, outcome.aggregate_id, report);
   });
   return outcome;
 }
 
-void CollectorStore::add_aggregate(const std::string& id, const std::string& am_url) {
+void CollectorStore::apply_poll(const PollResult& poll, Timestamp now) {
   store_.transaction([&](store::Transaction& tx) {
-    tx.exec("INSERT INTO aggregates (id, am_url) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET am_url = $2", id, am_url);
+    tx.exec("INSERT INTO aggregates (id) VALUES ($1) ON CONFLICT DO NOTHING", poll.aggregate_id);
+    const auto last = tx.query_one("SELECT last_seq FROM aggregates WHERE id = $1", poll.aggregate_id);
+    if (last->get<std::int64_t>(0) == 0) replace_with_poll(tx, poll);
+    for (const Slice& slice : slices_of(poll.slivers)) insert_slice(tx, poll.aggregate_id, slice);
+    for (const Sliver& sliver : poll.slivers) upsert_sliver(tx, poll.aggregate_id, sliver);
+    insert_samples(tx, poll.aggregate_id, poll.samples);
+    tx.exec("UPDATE aggregates SET urn = $2, last_poll_at = $3, poll_until = $4 WHERE id = $1", poll.aggregate_id,
+            poll.urn, micros_of(now), micros_of(poll.until));
+  });
+}
+
+std::optional<Timestamp> CollectorStore::polled_until(const std::string& id) {
+  const auto until = store_.read([&](store::Transaction& tx) {
+    const auto row = tx.query_one("SELECT poll_until FROM aggregates WHERE id = $1", id);
+    return row ? row->get<std::optional<std::int64_t>>(0) : std::nullopt;
+  });
+  if (!until) return std::nullopt;
+  return Timestamp(std::chrono::microseconds(*until));
+}
+
+void CollectorStore::add_aggregate(const AggregateEndpoint& aggregate) {
+  store_.transaction([&](store::Transaction& tx) {
+    tx.exec("INSERT INTO aggregates (id, am_url, datastore_url) VALUES ($1, $2, $3) "
+            "ON CONFLICT (id) DO UPDATE SET am_url = $2, datastore_url = $3",
+            aggregate.id, aggregate.am_url, aggregate.datastore_url);
   });
 }
 
@@ -120,8 +167,8 @@ void CollectorStore::audit(const std::string& operator_name, const std::string& 
 std::vector<AggregateEndpoint> CollectorStore::aggregates_list() {
   return store_.read([](store::Transaction& tx) {
     std::vector<AggregateEndpoint> list;
-    for (const auto& row : tx.query("SELECT id, am_url FROM aggregates ORDER BY id")) {
-      list.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+    for (const auto& row : tx.query("SELECT id, am_url, datastore_url FROM aggregates ORDER BY id")) {
+      list.push_back(endpoint_row(row));
     }
     return list;
   });
@@ -130,10 +177,10 @@ std::vector<AggregateEndpoint> CollectorStore::aggregates_list() {
 std::vector<AggregateEndpoint> CollectorStore::aggregates_holding(const std::string& slice_urn) {
   return store_.read([&](store::Transaction& tx) {
     std::vector<AggregateEndpoint> list;
-    for (const auto& row : tx.query("SELECT a.id, a.am_url FROM aggregates a JOIN slices s ON s.aggregate_id = a.id "
-                                    "WHERE s.urn = $1 ORDER BY a.id",
+    for (const auto& row : tx.query("SELECT a.id, a.am_url, a.datastore_url FROM aggregates a JOIN slices s ON "
+                                    "s.aggregate_id = a.id WHERE s.urn = $1 ORDER BY a.id",
                                     slice_urn)) {
-      list.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+      list.push_back(endpoint_row(row));
     }
     return list;
   });
@@ -145,7 +192,8 @@ json CollectorStore::aggregates() {
     for (const auto& row : tx.query(
              "SELECT id, urn, am_url, organization, last_seq, last_report_at, health, health_detail, health_at, topology, "
              "(SELECT COUNT(*) FROM slivers v WHERE v.aggregate_id = a.id), "
-             "(SELECT COUNT(*) FROM slices s WHERE s.aggregate_id = a.id) FROM aggregates a ORDER BY id")) {
+             "(SELECT COUNT(*) FROM slices s WHERE s.aggregate_id = a.id), datastore_url, last_poll_at "
+             "FROM aggregates a ORDER BY id")) {
       list.push_back({{"id", row.get<std::string>(0)},
                       {"urn", row.get<std::string>(1)},
                       {"am_url", row.get<std::string>(2)},
@@ -157,7 +205,9 @@ json CollectorStore::aggregates() {
                       {"health_at", row.get<std::optional<std::int64_t>>(8).value_or(0)},
                       {"topology", json::parse(row.get<std::string>(9))},
                       {"slivers", row.get<std::int64_t>(10)},
-                      {"slices", row.get<std::int64_t>(11)}});
+                      {"slices", row.get<std::int64_t>(11)},
+                      {"datastore_url", row.get<std::string>(12)},
+                      {"last_poll_at", row.get<std::optional<std::int64_t>>(13).value_or(0)}});
     }
     return list;
   });

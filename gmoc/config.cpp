@@ -41,7 +41,10 @@ template <class T>
 void read(const toml::table& table, const fs::path& file, const std::string& key, T& out) {
   const auto node = table.at_path(key);
   if (!node) return;
-  if constexpr (std::is_same_v<T, fs::path> || std::is_same_v<T, std::string>) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!node.is_boolean()) bad(file, key, "must be true or false");  // value<bool>() would take 1
+    out = *node.template value<bool>();
+  } else if constexpr (std::is_same_v<T, fs::path> || std::is_same_v<T, std::string>) {
     const auto value = node.template value<std::string>();
     if (!value) bad(file, key, "must be a string");
     out = *value;
@@ -103,6 +106,7 @@ GmocConfig load_gmoc_config(const fs::path& file, const fs::path& data_dir) {
   const toml::table table = parse(
       file, {"server.listen", "server.port", "server.dashboard_listen", "server.dashboard_port", "tls.certificate",
              "tls.private_key", "tls.trust_roots", "store.uri", "paths.schema_dir", "paths.web_dir", "poll.interval",
+             "poll.datastores", "poll.lookback", "poll.overlap",
              "operator.certificate", "operator.private_key", "operator.credentials_dir"});
   GmocConfig config;
   config.data_dir = data_dir;
@@ -121,6 +125,10 @@ GmocConfig load_gmoc_config(const fs::path& file, const fs::path& data_dir) {
   read(table, file, "paths.schema_dir", config.schema_dir);
   read(table, file, "paths.web_dir", config.web_dir);
   read(table, file, "poll.interval", config.probe_interval);
+  read(table, file, "poll.datastores", config.poll_datastores);
+  read(table, file, "poll.lookback", config.poll.lookback);
+  read(table, file, "poll.overlap", config.poll.overlap);
+  config.poll.tls = {config.certificate, config.private_key};
   config.operator_identity = {{config.certificate, config.private_key}, data_dir / "operator-credentials"};
   read(table, file, "operator.certificate", config.operator_identity.tls.certificate_chain);
   read(table, file, "operator.private_key", config.operator_identity.tls.private_key);
@@ -138,10 +146,45 @@ GmocConfig load_gmoc_config(const fs::path& file, const fs::path& data_dir) {
       const auto id = item ? (*item)["id"].value<std::string>() : std::nullopt;
       const auto url = item ? (*item)["url"].value<std::string>() : std::nullopt;
       if (!id || !url) bad(file, "aggregate", "each [[aggregate]] needs id and url (the AM API base URL)");
-      config.aggregates.push_back({*id, *url});
+      const auto datastore = (*item)["datastore"];
+      if (datastore && !datastore.is_string()) bad(file, "aggregate.datastore", "must be a string (an https:// URL)");
+      config.aggregates.push_back({*id, *url, datastore.value_or(*url)});
     }
   }
   return config;
+}
+
+std::string gmoc_settings_help() {
+  return R"(Configuration file (TOML; every key optional, shown with its default):
+  [server]
+  listen = "127.0.0.1"          # HTTPS: POST /gmoc/push from aggregates (trusted certificates)
+  port = 8443
+  dashboard_listen = "127.0.0.1"  # plain HTTP dashboard: keep on loopback or behind a proxy
+  dashboard_port = 8080
+  [tls]
+  certificate = "<data_dir>/gmoc/gmoc-cert.pem"  # the collector's identity: pushes and polls
+  private_key = "<data_dir>/gmoc/gmoc-key.pem"
+  trust_roots = "<data_dir>/trusted_roots"
+  [store]
+  uri = "sqlite:///<data_dir>/gmoc.db"   # or postgresql://user@host:port/db
+  [paths]
+  schema_dir = "<source>/schema"  web_dir = "<source>/gmoc/web"
+  [poll]
+  interval = 30                 # seconds between rounds: GetVersion health probe of every
+                                #   aggregate and a poll of every datastore
+  datastores = true             # poll the datastores of the [[aggregate]] entries
+  lookback = 3600               # seconds of time series the first poll of an aggregate reads
+  overlap = 60                  # seconds each poll re-reads before the previous one's end
+  [operator]
+  certificate = <tls.certificate>  private_key = <tls.private_key>  # whom Shutdown is called as
+  credentials_dir = "<data_dir>/operator-credentials"   # *.xml slice credentials of that identity
+  [operators]
+  noc-alice = "a-long-random-token"   # dashboard API bearer tokens (16+ characters) -> names
+  [[aggregate]]                 # aggregates to probe and poll before (or without) their pushes
+  id = "utah-ig"                # the aggregate's monitoring id ([aggregate] id of its ops.toml)
+  url = "https://am.utah.example:8001"   # AM API base URL (health probe, Shutdown)
+  datastore = "<url>"           # datastore base URL (GET /info/..., /data/), default url
+)";
 }
 
 }  // namespace federa::gmoc

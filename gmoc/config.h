@@ -2,7 +2,7 @@
 //  - the aggregate's ops.toml (read by `federa am` from its data directory): its monitoring id,
 //    organization, datastore whitelist, sampling and push settings;
 //  - the collector's gmoc.toml (`federa gmoc --config`): listeners, TLS, store, operator
-//    identity and dashboard tokens, aggregates to probe.
+//    identity and dashboard tokens, aggregates to probe and whose datastores to poll.
 // Unknown keys and wrong types are refused with std::runtime_error naming file and key.
 #pragma once
 
@@ -14,6 +14,7 @@
 
 #include "gmoc/collector.h"
 #include "gmoc/datastore.h"
+#include "gmoc/poller.h"
 #include "gmoc/reporter.h"
 
 namespace federa::gmoc {
@@ -40,12 +41,17 @@ struct GmocConfig {
   std::string store;                                            // default sqlite:///<data_dir>/gmoc.db
   std::filesystem::path schema_dir = FEDERA_GMOC_SCHEMA_DIR;
   std::filesystem::path web_dir = FEDERA_GMOC_WEB_DIR;
-  std::chrono::milliseconds probe_interval{30'000};
+  std::chrono::milliseconds probe_interval{30'000};  // [poll] interval: health probes and datastore polls
+  bool poll_datastores = true;                       // [poll] datastores
+  PollOptions poll;  // tls: the collector's certificate; [poll] lookback, overlap
   OperatorIdentity operator_identity;  // default: the collector's own certificate
   std::map<std::string, std::string> operators;  // token -> name, from [operators] name = "token"
-  std::vector<AggregateEndpoint> aggregates;     // [[aggregate]] id, url
+  std::vector<AggregateEndpoint> aggregates;     // [[aggregate]] id, url, datastore (default url)
 };
 
 GmocConfig load_gmoc_config(const std::filesystem::path& file, const std::filesystem::path& data_dir);
+
+// Every key of gmoc.toml with its default, for `federa gmoc --help`.
+std::string gmoc_settings_help();
 
 }  // namespace federa::gmoc

@@ -3,10 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 #include "clearinghouse/certificate.h"
+#include "gmoc/data_query.h"
+#include "gmoc/https_url.h"
 #include "gmoc/monitoring_json.h"
 #include "gmoc/prometheus.h"
 
@@ -26,64 +27,7 @@ std::string caller_urn(const rpc::HttpRequest& request) {
   return trust::Certificate(request.peer.chain.front()).urn().value_or("");
 }
 
-std::string query_parameter(const std::string& query, const std::string& name) {
-  std::size_t start = 0;
-  while (start <= query.size()) {
-    const std::size_t end = std::min(query.find('&', start), query.size());
-    const std::string pair = query.substr(start, end - start);
-    if (pair.starts_with(name + "=")) return url_decode(pair.substr(name.size() + 1));
-    start = end + 1;
-  }
-  return "";
-}
-
-std::vector<std::string> string_list(const json& filter) {
-  if (filter.is_string()) return {filter.get<std::string>()};
-  return filter.get<std::vector<std::string>>();
-}
-
-std::string without_prefix(std::string metric) {
-  constexpr std::string_view prefix = "ops_monitoring:";
-  if (metric.starts_with(prefix)) metric.erase(0, prefix.size());
-  return metric;
-}
-
-// The /data/ query's filters; throws std::invalid_argument / json errors for a bad one.
-SampleQuery sample_query(const json& q, Timestamp now) {
-  const json& filters = q.at("filters");
-  SampleQuery query;
-  for (const std::string& metric : string_list(filters.at("eventType"))) query.metrics.push_back(without_prefix(metric));
-  const json ts = filters.value("ts", json::object());
-  query.from = Timestamp(std::chrono::microseconds(ts.value("gte", micros(now - std::chrono::hours(1)))));
-  query.to = Timestamp(std::chrono::microseconds(ts.value("lte", micros(now))));
-  if (query.from > query.to) throw std::invalid_argument("ts.gte is after ts.lte");
-  const json obj = filters.value("obj", json::object());
-  query.object_type = obj.value("type", "");
-  if (obj.contains("id")) query.object_ids = string_list(obj.at("id"));
-  if (query.object_ids.size() == 1 && query.object_ids.front() == "*") query.object_ids.clear();
-  return query;
-}
-
 }  // namespace
-
-std::string url_decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] != '%') {
-      out += text[i];
-    } else {
-      if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-        throw std::invalid_argument("bad %-escape in the URL");
-      }
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    }
-  }
-  return out;
-}
 
 Datastore::Datastore(const OperationalSource& source, History& history, DatastoreOptions options)
     : source_(source), history_(history), options_(std::move(options)) {}
@@ -150,8 +94,8 @@ rpc::HttpReply Datastore::answer(const rpc::HttpRequest& request, const std::str
 rpc::HttpReply Datastore::data(const rpc::HttpRequest& request, const std::string& query, const std::string& base) const {
   SampleQuery filter;
   try {
-    filter = sample_query(json::parse(query_parameter(query, "q")), now_utc());
-  } catch (const std::exception& error) {
+    filter = parse_data_query(query, now_utc());
+  } catch (const std::invalid_argument& error) {
     return error_reply(400,
                        std::string("bad /data/ query (") + error.what() +
                            "); expected q={\"filters\":{\"eventType\":[..],\"ts\":{\"gte\":µs,\"lte\":µs},"

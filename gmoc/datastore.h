@@ -41,7 +41,4 @@ class Datastore {
   DatastoreOptions options_;
 };
 
-// "a%7Bb" -> "a{b", '+' -> ' '; throws std::invalid_argument for a bad escape.
-std::string url_decode(const std::string& text);
-
 }  // namespace federa::gmoc

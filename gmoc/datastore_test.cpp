@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "gmoc/data_query.h"
+#include "gmoc/https_url.h"
 #include "gmoc/monitoring_json.h"
 #include "gmoc/testing_source.h"
 #include "store/test_database.h"
@@ -14,22 +16,6 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-TestingSource pair_source() {
-  TestingSource source;
-  Interface eth0{"eth0", "urn:publicid:IDN+agg1.example+interface+pc1:eth0", "experimental", 1'000'000'000, {}, {1750}};
-  Interface eth0b{"eth0", "urn:publicid:IDN+agg1.example+interface+pc2:eth0", "experimental", 1'000'000'000, {}, {1750}};
-  source.substrate.resources = {
-      {"pc1", "urn:publicid:IDN+agg1.example+node+pc1", ResourceType::kServer, "cm", 1024, true, {eth0}},
-      {"pc2", "urn:publicid:IDN+agg1.example+node+pc2", ResourceType::kServer, "cm", 1024, true, {eth0b}}};
-  source.substrate.circuits = {{"sliver-u1", "urn:publicid:IDN+agg1.example+sliver+u1", 1000,
-                                {{"pc1", "eth0"}, {"pc2", "eth0"}}, {1750}}};
-  source.sliver_list = {{"urn:publicid:IDN+agg1.example+sliver+u1", "urn:publicid:IDN+ch+slice+s", "lan",
-                         SliverKind::kLink, "geni_provisioned", "geni_ready", {}, {}, "sliver-u1",
-                         "urn:publicid:IDN+agg1.example+sliver+u1"}};
-  source.current = {{"node", "agg1_node_pc1", "is_available", {}, 1}};
-  return source;
-}
 
 rpc::HttpRequest get(const std::string& target) {
   rpc::HttpRequest request;
@@ -41,8 +27,7 @@ rpc::HttpRequest get(const std::string& target) {
 
 struct Fixture {
   store::TestDatabase db;
-  std::unique_ptr<store::Store> store = store::open_store(
-      db.uri(), History::migrations(std::filesystem::path(std::getenv("FEDERA_SOURCE_DIR")) / "schema"));
+  std::unique_ptr<store::Store> store = history_store(db);
   History history{*store};
   TestingSource source = pair_source();
 };
@@ -91,6 +76,33 @@ TEST_CASE("datastore: /data/ returns the recorded series in the time range") {
   CHECK(series[0]["subject"] == "https://ds.example:443/info/node/agg1_node_pc1");
   CHECK(series[0]["tsdata"] == json::parse(R"([{"ts":)" + std::to_string(micros(t0)) + R"(,"v":1.0},{"ts":)" +
                                            std::to_string(micros(t0 + 10s)) + R"(,"v":0.0}])"));
+}
+
+TEST_CASE("datastore: /data/ queries are read strictly") {
+  const Timestamp now = *parse_rfc3339("2026-01-01T10:00:00Z");
+  const SampleQuery query = parse_data_query(
+      "x=1&q=" + url_encode(R"({"filters":{"eventType":"ops_monitoring:rx_bps","obj":{"type":"link","id":"*"}}})"), now);
+  CHECK(query.metrics == std::vector<std::string>{"rx_bps"});
+  CHECK(query.object_type == "link");
+  CHECK(query.object_ids.empty());
+  CHECK(query.from == now - 1h);
+  CHECK(query.to == now);
+  auto refusal = [&](const std::string& q) {
+    try {
+      parse_data_query("q=" + url_encode(q), now);
+    } catch (const std::invalid_argument& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refusal(R"({"filters":{}})") == "missing 'eventType'");
+  CHECK(refusal(R"({"filters":{"eventType":["a"],"ts":{"gte":1e300}}})") == "'gte' is not an integer in range");
+  CHECK(refusal(R"({"filters":{"eventType":["a"],"ts":{"gte":2,"lte":1}}})") == "ts.gte is after ts.lte");
+  CHECK(refusal(R"({"filters":{"eventType":[1]}})") == "'eventType' must hold strings");
+  CHECK(refusal(R"({"filters":{"eventType":"a","obj":[]}})") == "'obj' must be an object");
+  CHECK(refusal(R"([])") == "missing 'filters'");
+  CHECK_THROWS_WITH(parse_data_query("q=%zz", now), "bad %-escape in the URL");
+  CHECK_THROWS_WITH(parse_data_query("", now), "no q= parameter");
 }
 
 TEST_CASE("datastore: only whitelisted collectors, only GET; /metrics is Prometheus text") {

@@ -14,10 +14,6 @@ using namespace std::chrono_literals;
 
 Timestamp at(const char* text) { return *parse_rfc3339(text); }
 
-std::unique_ptr<store::Store> history_store(const store::TestDatabase& db) {
-  return store::open_store(db.uri(), History::migrations(std::filesystem::path(std::getenv("FEDERA_SOURCE_DIR")) / "schema"));
-}
-
 Binding vlan(const std::string& sliver, int tag, const char* from) {
   return {BindingKind::kVlan, std::to_string(tag), "urn:publicid:IDN+agg1.example+authority+cm",
           "urn:publicid:IDN+ch.example+slice+s1", sliver, {"urn:publicid:IDN+ch.example+user+alice"}, at(from), {}};

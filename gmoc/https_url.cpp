@@ -1,5 +1,6 @@
 #include "gmoc/https_url.h"
 
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 
@@ -25,6 +26,40 @@ HttpsUrl parse_https_url(const std::string& url) {
   }
   if (parsed.host.empty()) throw std::invalid_argument("'" + url + "' names no host");
   return parsed;
+}
+
+std::string url_encode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string url_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else {
+      if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+        throw std::invalid_argument("bad %-escape in the URL");
+      }
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    }
+  }
+  return out;
 }
 
 }  // namespace federa::gmoc

@@ -65,6 +65,12 @@ const std::vector<MetricInfo>& metric_catalogue() {
       {"is_available", "node", "boolean", "1 when the host takes new slivers (not drained)"},
       {"num_vms_allocated", "node", "count", "node slivers placed on this host"},
       {"mem_used_kb", "node", "kilobytes", "memory reserved by the slivers on this host"},
+      {"is_available", "link", "boolean", "1 when the link sliver is provisioned and ready"},
+      {"max_bps", "link", "bps", "bandwidth allocated to the link sliver, bits per second"},
+      {"rx_bps", "link", "bps", "bits per second received on the link sliver's device"},
+      {"tx_bps", "link", "bps", "bits per second sent on the link sliver's device"},
+      {"rx_pps", "link", "pps", "packets per second received on the link sliver's device"},
+      {"tx_pps", "link", "pps", "packets per second sent on the link sliver's device"},
   };
   return catalogue;
 }

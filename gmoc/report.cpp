@@ -1,5 +1,9 @@
 #include "gmoc/report.h"
 
+#include <cmath>
+#include <stdexcept>
+
+#include "gmoc/json_fields.h"
 #include "gmoc/monitoring_json.h"
 
 namespace federa::gmoc {
@@ -19,6 +23,70 @@ json identity_json(const AggregateIdentity& identity) {
           {"contact", identity.organization.primary_contact.email},
           {"sites", sites}};
 }
+
+
+Interface interface_of(const json& j) {
+  Interface interface;
+  interface.name = field<std::string>(j, "name");
+  interface.vlans = integer_list<int>(j, "vlans");
+  return interface;
+}
+
+Resource resource_of(const json& j) {
+  const std::string type = field<std::string>(j, "type");
+  if (type != "server" && type != "switch") throw std::invalid_argument("unknown resource type '" + type + "'");
+  return {field<std::string>(j, "name"), field<std::string>(j, "urn"),
+          type == "switch" ? ResourceType::kSwitch : ResourceType::kServer, field<std::string>(j, "site_urn"), 0,
+          field<bool>(j, "available"), list_field<Interface>(j, "interfaces", interface_of)};
+}
+
+// "resource:interface" (resource names carry no ':').
+Endpoint endpoint_of(const json& j) {
+  if (!j.is_string()) throw std::invalid_argument("a circuit endpoint is not a string");
+  const std::string text = j.get<std::string>();
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) throw std::invalid_argument("circuit endpoint '" + text + "' is not resource:interface");
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+Circuit circuit_of(const json& j) {
+  return {field<std::string>(j, "name"), field<std::string>(j, "urn"), field<std::int64_t>(j, "capacity_kbps"),
+          list_field<Endpoint>(j, "endpoints", endpoint_of), integer_list<int>(j, "vlans")};
+}
+
+Slice slice_of(const json& j) {
+  return {field<std::string>(j, "urn"), time_field(j, "expires"), field<bool>(j, "shutdown"),
+          field<std::vector<std::string>>(j, "users")};
+}
+
+Sliver sliver_of(const json& j) {
+  const std::string kind = field<std::string>(j, "kind");
+  if (kind != "node" && kind != "link") throw std::invalid_argument("unknown sliver kind '" + kind + "'");
+  return {field<std::string>(j, "urn"),
+          field<std::string>(j, "slice_urn"),
+          field<std::string>(j, "client_id"),
+          kind == "node" ? SliverKind::kNode : SliverKind::kLink,
+          field<std::string>(j, "allocation_state"),
+          field<std::string>(j, "operational_state"),
+          time_field(j, "created"),
+          time_field(j, "expires"),
+          field<std::string>(j, "resource"),
+          field<std::string>(j, "resource_urn")};
+}
+
+Event event_of(const json& j) {
+  return {field<std::int64_t>(j, "id"), time_field(j, "at"), field<std::string>(j, "slice_urn"),
+          field<std::string>(j, "sliver_urn"), field<std::string>(j, "kind"), field<std::string>(j, "detail")};
+}
+
+Sample sample_of(const json& j) {
+  const double value = field<double>(j, "v");
+  if (!std::isfinite(value)) throw std::invalid_argument("a sample's 'v' is not a finite number");
+  return {field<std::string>(j, "object_type"), field<std::string>(j, "object_id"), field<std::string>(j, "metric"),
+          time_field(j, "ts"), value};
+}
+
+}  // namespace
 
 json topology_json(const Topology& topology) {
   json resources = json::array();
@@ -47,7 +115,6 @@ json topology_json(const Topology& topology) {
   return {{"resources", resources}, {"circuits", circuits}};
 }
 
-}  // namespace
 
 json ReportCursor::to_json() const { return {{"event_id", event_id}, {"samples_after", micros(samples_after)}}; }
 
@@ -94,6 +161,29 @@ json build_report(const OperationalSource& source, History& history, ReportCurso
           {"topology", topology_json(source.topology())},
           {"events", events},
           {"samples", samples}};
+}
+
+PushReport parse_report(const json& report) {
+  if (field<std::string>(report, "format") != kReportFormat) {
+    throw std::invalid_argument(std::string("the report's format is not ") + kReportFormat);
+  }
+  const json aggregate = field<json>(report, "aggregate");
+  PushReport parsed;
+  parsed.aggregate.id = field<std::string>(aggregate, "id");
+  parsed.aggregate.urn = field<std::string>(aggregate, "urn");
+  parsed.aggregate.am_url = field<std::string>(aggregate, "am_url");
+  parsed.aggregate.organization.name = field<std::string>(aggregate, "organization");
+  parsed.seq = field<std::int64_t>(report, "seq");
+  if (parsed.aggregate.id.empty() || parsed.seq <= 0) throw std::invalid_argument("the report needs an aggregate id and seq >= 1");
+  parsed.time = time_field(report, "time");
+  const json topology = field<json>(report, "topology");
+  parsed.topology = {list_field<Resource>(topology, "resources", resource_of),
+                     list_field<Circuit>(topology, "circuits", circuit_of)};
+  parsed.slices = list_field<Slice>(report, "slices", slice_of);
+  parsed.slivers = list_field<Sliver>(report, "slivers", sliver_of);
+  parsed.events = list_field<Event>(report, "events", event_of);
+  parsed.samples = list_field<Sample>(report, "samples", sample_of);
+  return parsed;
 }
 
 }  // namespace federa::gmoc

@@ -38,6 +38,9 @@ TEST_CASE("https URLs for the collector and the aggregates") {
   CHECK(parse_https_url("https://h").port == 443);
   CHECK_THROWS_AS(parse_https_url("http://h:1"), std::invalid_argument);
   CHECK_THROWS_AS(parse_https_url("https://h:99999"), std::invalid_argument);
+  CHECK(url_encode("{\"a\": [1]}~") == "%7B%22a%22%3A%20%5B1%5D%7D~");
+  CHECK(url_decode(url_encode("q={\"ts\":{\"gte\":1}} +%")) == "q={\"ts\":{\"gte\":1}} +%");
+  CHECK_THROWS_AS(url_decode("%4"), std::invalid_argument);
 }
 
 }  // namespace federa::gmoc

@@ -33,6 +33,13 @@ HttpsClient::~HttpsClient() = default;
 
 HttpReply HttpsClient::post(const std::string& path, const std::string& body,
                             const std::string& content_type) {
+  return exchange("POST", path, body, content_type);
+}
+
+HttpReply HttpsClient::get(const std::string& path) { return exchange("GET", path, "", ""); }
+
+HttpReply HttpsClient::exchange(const std::string& verb, const std::string& path, const std::string& body,
+                                const std::string& content_type) {
   if (!connection_) {
     auto fresh = std::make_unique<Connection>(client_io(), *tls_);
     net::ip::tcp::resolver resolver(client_io());
@@ -40,13 +47,13 @@ HttpReply HttpsClient::post(const std::string& path, const std::string& body,
     fresh->stream.handshake(net::ssl::stream_base::client);
     connection_ = std::move(fresh);
   }
-  http::request<http::string_body> request(http::verb::post, path, 11);
+  http::request<http::string_body> request(http::string_to_verb(verb), path, 11);
   request.set(http::field::host, host_ + ":" + std::to_string(port_));
-  request.set(http::field::content_type, content_type);
+  if (!content_type.empty()) request.set(http::field::content_type, content_type);
   request.set(http::field::user_agent, "federa-client");
   request.keep_alive(keep_alive_);
   request.body() = body;
-  request.prepare_payload();
+  request.prepare_payload();  // no Content-Length on a bodiless GET
   http::response<http::string_body> response;
   try {
     http::write(connection_->stream, request);

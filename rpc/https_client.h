@@ -22,12 +22,19 @@ class HttpsClient {
   // (including a server that refuses the client certificate).
   HttpReply post(const std::string& path, const std::string& body,
                  const std::string& content_type = "text/xml");
+  // GETs `path` (which may carry a query); same connection handling and errors as post().
+  HttpReply get(const std::string& path);
 
   // An XML-RPC call; throws XmlRpcFault for an unparseable answer or a non-200 status.
   MethodResponse call(const std::string& path, const std::string& method, const Array& params);
 
  private:
   struct Connection;
+  // The one request path of post() and get(): connects (or reuses the kept-alive connection),
+  // writes, reads the answer, closes unless kept alive.
+  HttpReply exchange(const std::string& verb, const std::string& path, const std::string& body,
+                     const std::string& content_type);
+
   std::string host_;
   unsigned short port_;
   TlsContext tls_;

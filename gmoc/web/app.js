@@ -1,5 +1,5 @@
 // The GMOC dashboard: polls the collector's JSON API and renders aggregates, slices with the
-// emergency stop, per-node graphs, the event log and the audit log. The operator's API token
+// emergency stop, per-node and per-link graphs, the event log and the audit log. The operator's API token
 // comes from the URL fragment (#token=...) once and is kept in sessionStorage.
 "use strict";
 
@@ -49,6 +49,7 @@ function renderAggregates(aggregates) {
     cell(row, a.slices);
     cell(row, a.slivers);
     cell(row, when(a.last_report_at) + " (#" + a.last_seq + ")");
+    cell(row, a.datastore_url ? when(a.last_poll_at) : "not polled");
   });
 }
 
@@ -108,21 +109,41 @@ function chart(points, label) {
   return figure;
 }
 
+function series(aggregate, object, metric) {
+  const q = (v) => encodeURIComponent(v);
+  return api(`/api/series?aggregate=${q(aggregate)}&object=${q(object)}&metric=${q(metric)}`);
+}
+
+// One link (a circuit: an inter-site link or a link sliver between two hosts): its allocated
+// bandwidth, and its traffic once the aggregate reports it.
+async function linkGraphs(a, c) {
+  const object = `${a.id}_link_${c.name}`;
+  const group = document.createElement("div");
+  group.className = "link-graph";
+  group.dataset.link = object;
+  const title = document.createElement("p");
+  title.textContent = `link ${c.name}: ${c.endpoints.join(" ↔ ")} ${c.vlans.length ? "VLAN " + c.vlans.join(",") : ""}`;
+  group.append(title);
+  const labels = { max_bps: "allocated bit/s", rx_bps: "received bit/s", tx_bps: "sent bit/s" };
+  for (const [metric, label] of Object.entries(labels)) {
+    const points = await series(a.id, object, metric);
+    if (metric === "max_bps" || points.length) group.append(chart(points, `${c.name} ${label}`));
+  }
+  return group;
+}
+
 async function renderGraphs(aggregates) {
   const graphs = document.getElementById("graphs");
   const figures = [];
   for (const a of aggregates) {
-    figures.push(chart(await api(`/api/series?aggregate=${encodeURIComponent(a.id)}&object=${encodeURIComponent(a.id)}&metric=num_vms_allocated`), `${a.id} slivers on nodes`));
+    figures.push(chart(await series(a.id, a.id, "num_vms_allocated"), `${a.id} slivers on nodes`));
     const servers = ((a.topology || {}).resources || []).filter((r) => r.type === "server");
     for (const r of servers) {
-      const object = `${a.id}_node_${r.name}`;
-      figures.push(chart(await api(`/api/series?aggregate=${encodeURIComponent(a.id)}&object=${encodeURIComponent(object)}&metric=mem_used_kb`), `${r.name} memory reserved (kB)`));
+      const figure = chart(await series(a.id, `${a.id}_node_${r.name}`, "mem_used_kb"), `${r.name} memory reserved (kB)`);
+      figure.classList.add("node-graph");
+      figures.push(figure);
     }
-    for (const c of ((a.topology || {}).circuits || [])) {
-      const p = document.createElement("figure");
-      p.textContent = `link ${c.name}: ${c.endpoints.join(" ↔ ")} ${c.vlans.length ? "VLAN " + c.vlans.join(",") : ""}`;
-      figures.push(p);
-    }
+    for (const c of ((a.topology || {}).circuits || [])) figures.push(await linkGraphs(a, c));
   }
   graphs.replaceChildren(...figures);
 }

@@ -81,6 +81,16 @@ class DatastoreTest(unittest.TestCase):
         self.assertEqual(vlan["tag"], tag)
         self.assertEqual(self.get(f"/info/interfacevlan/{iface['id']}:{tag + 1}")[0], 404)
 
+        # Per-link series: the link sliver's allocated bandwidth and state, about its /info/link/ object.
+        link = next(r for r in aggregate["resources"] if r["resource_type"] == "link")
+        start = int(time.time() * 1e6) - 60 * 10**6
+        for metric in ("max_bps", "is_available"):
+            series = wait_for(lambda: self.data(start, object_type="link", metric=metric), 20, f"link {metric}")
+            self.assertEqual(len(series), 1)
+            validate("data", series[0])
+            self.assertEqual(series[0]["subject"], link["href"])
+            self.assertEqual(series[0]["units"], "bps" if metric == "max_bps" else "boolean")
+
     def vlan_tag(self, name):
         """The VLAN tag of the slice's link, from its manifest (the vlantag attribute)."""
         answer = self.am.proxy().Describe([slice_urn(name)], self.am.v3_credentials(name),

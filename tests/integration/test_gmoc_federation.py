@@ -11,7 +11,7 @@ import unittest
 
 from harness import geni_code, node_xml, request_rspec, slice_urn
 from test_gmoc_cdp import Browser
-from test_gmoc_harness import TOKEN, Gmoc, free_port, start_aggregate, wait_for
+from test_gmoc_harness import TOKEN, Gmoc, free_port, pair_request, start_aggregate, wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = os.environ.get("FEDERA_TEST_ARTIFACTS", "/tmp/federa-test-artifacts")
@@ -46,6 +46,8 @@ class FederationTest(unittest.TestCase):
     def test_a_slice_on_two_aggregates_is_seen_stopped_everywhere_and_audited(self):
         self.allocate(self.am1, "n1")
         self.allocate(self.am2, "n2")
+        linked = self.am1.proxy().Allocate(slice_urn("fedlink"), self.am1.v3_credentials("fedlink"), pair_request("l"), {})
+        self.assertEqual(geni_code(linked), 0, linked.get("output"))
         row = wait_for(lambda: (r := self.slice_row()) and len(r["aggregates"]) == 2 and r, 30, "slice on both")
         self.assertEqual(sorted(a["id"] for a in row["aggregates"]), ["am1", "am2"])
         wait_for(lambda: all(a["health"] == "up" for a in self.gmoc.api("/api/aggregates")[1]), 30, "health probes")
@@ -64,6 +66,13 @@ class FederationTest(unittest.TestCase):
             self.assertEqual(rows, ["am1 up", "am2 up"])
             row = f"document.querySelector('#slices tr[data-slice=\\'{SLICE}\\']')"
             self.assertEqual(browser.evaluate(f"{row}.cells[1].textContent"), "am1, am2")
+            # Per-node and per-link graphs: the link sliver's allocated bandwidth as a drawn series.
+            self.assertGreater(browser.evaluate("document.querySelectorAll('#graphs .node-graph svg').length"), 0)
+            link_graph = ("[...document.querySelectorAll('#graphs .link-graph')].find(g => "
+                          "g.dataset.link.startsWith('am1_link_sliver-'))")
+            browser.wait_for(f"(g => g && g.querySelector('svg polyline').getAttribute('points').split(' ').length >= 2)"
+                             f"({link_graph})", timeout=30)
+            self.assertIn("allocated bit/s", browser.evaluate(f"{link_graph}.querySelector('figcaption').textContent"))
             browser.screenshot(os.path.join(ARTIFACTS, "gmoc-dashboard-before-stop.png"))
             browser.evaluate(f"window.confirm = () => true; {row}.querySelector('button.stop').click(); true")
             browser.wait_for("document.getElementById('stop-result').dataset.done === 'true'", timeout=60)

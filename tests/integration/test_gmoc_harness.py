@@ -14,7 +14,7 @@ import urllib.request
 
 import jsonschema  # Debian python3-jsonschema
 
-from harness import FEDERA, AggregateManager, geni_sfa, host_urn, link_xml, node_xml, request_rspec
+from harness import FEDERA, AggregateManager, TestDatabase, geni_sfa, host_urn, link_xml, node_xml, request_rspec
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schema", "monitoring")
 TOKEN = "noc-token-0123456789abcdef"
@@ -145,10 +145,13 @@ def start_aggregate(am_id, ops_extra="", peer_ca=None, inventory=None):
 
 
 class Gmoc:
-    """A `federa gmoc` process; identity: the collector's and operator's certificate (a CA user)."""
+    """A `federa gmoc` process; identity: the collector's and operator's certificate (a CA user).
+    aggregates: (id, AM URL) pairs for [[aggregate]] (probed, and their datastores polled).
+    Its store is SQLite, or a fresh PostgreSQL schema when FEDERA_TEST_STORE=postgresql."""
 
-    def __init__(self, ca_am, port=0, aggregates=()):
+    def __init__(self, ca_am, port=0, aggregates=(), poll_extra=""):
         self.tmp = tempfile.TemporaryDirectory(prefix="federa-gmoc-")
+        self.database = TestDatabase()
         self.data_dir = self.tmp.name
         self.identity = ca_am.add_experimenter("gmoc")
         self.credentials_dir = os.path.join(self.data_dir, "operator-credentials")
@@ -157,7 +160,9 @@ class Gmoc:
         with open(self.config, "w") as f:
             f.write(f'[tls]\ncertificate = "{self.identity.cert}"\nprivate_key = "{self.identity.key}"\n'
                     f'trust_roots = "{os.path.join(ca_am.data_dir, "trusted_roots")}"\n'
-                    f'[poll]\ninterval = 0.5\n[operators]\nnoc-alice = "{TOKEN}"\n')
+                    f'[poll]\ninterval = 0.5\n{poll_extra}[operators]\nnoc-alice = "{TOKEN}"\n')
+            if self.database.uri:
+                f.write(f'[store]\nuri = "{self.database.uri}"\n')
             for am_id, url in aggregates:
                 f.write(f'[[aggregate]]\nid = "{am_id}"\nurl = "{url}"\n')
         self.port, self.log_path, self.process = port, os.path.join(self.data_dir, "gmoc.log"), None
@@ -200,4 +205,5 @@ class Gmoc:
 
     def close(self):
         self.stop()
+        self.database.close()
         self.tmp.cleanup()
