@@ -94,6 +94,7 @@ class Provisioner::Pass {
     for (Planned& planned : planned_) converge_nodes(planned);
     for (Planned& planned : planned_) cut_links(planned);
     write();
+    publish_link_devices();
     return report_;
   }
 
@@ -350,6 +351,24 @@ class Provisioner::Pass {
     row.login = login_of(driver.login(name));
   }
 
+  void publish_link_devices() {
+    std::vector<LinkDevice> devices;
+    for (const Planned& planned : planned_) {
+      for (const PlannedLink& link : planned.plan.links) {
+        const SliverRecord& record = *sliver(planned, link.sliver_urn);
+        if (link.simulated || after(record).states.operational == S::kFailed) continue;
+        const auto& ports = planned.plan.ports.at(record.link->node_a);
+        for (const PlannedPort& port : ports) {
+          if (port.link_client_id == record.client_id) {
+            devices.push_back({record.urn, link.segment.hosts.front().netns, port.port.tap});
+          }
+        }
+      }
+    }
+    const std::lock_guard lock(owner_.devices_mutex_);
+    owner_.link_devices_ = std::move(devices);
+  }
+
   void write() {
     std::vector<std::pair<SliverRecord, SliverRecord>> changes;
     for (const auto& [urn, row] : after_) {
@@ -418,6 +437,11 @@ PassReport Provisioner::reconcile() {
                             report.swept, report.failed);
   }
   return report;
+}
+
+std::vector<LinkDevice> Provisioner::link_devices() const {
+  const std::lock_guard lock(devices_mutex_);
+  return link_devices_;
 }
 
 void Provisioner::start() {

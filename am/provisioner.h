@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "federation/inventory_holder.h"
 #include "federation/link_driver.h"
@@ -52,6 +53,13 @@ struct PassReport {
   int failed = 0;      // slivers that went to geni_failed in this pass
 };
 
+// Where a link sliver's traffic can be counted: the host end of its first node's port.
+struct LinkDevice {
+  std::string sliver_urn;
+  std::string netns;
+  std::string device;
+};
+
 class Provisioner {
  public:
   Provisioner(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory, BackendOptions options);
@@ -66,6 +74,8 @@ class Provisioner {
   void wake();
   // One pass on the calling thread.
   PassReport reconcile();
+  // The real link slivers' devices as of the last pass (thread-safe).
+  std::vector<LinkDevice> link_devices() const;
 
  private:
   class Pass;
@@ -79,6 +89,8 @@ class Provisioner {
   std::map<std::string, std::unique_ptr<federation::NodeDriver>> drivers_;
   std::map<std::string, std::string> driver_errors_;  // uri -> why it cannot be opened (logged once)
   std::mutex pass_mutex_;
+  mutable std::mutex devices_mutex_;
+  std::vector<LinkDevice> link_devices_;
   std::mutex wake_mutex_;
   std::condition_variable_any woken_;
   bool wake_requested_ = false;

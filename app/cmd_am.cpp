@@ -8,6 +8,7 @@
 #include "am/am_config.h"
 #include "am/am_service.h"
 #include "am/provisioner.h"
+#include "federation/device_counters.h"
 #include "clearinghouse/authorizer.h"
 #include "app/am_setup.h"
 #include "app/commands.h"
@@ -67,6 +68,17 @@ std::unique_ptr<am::Provisioner> start_backend(const am::AmConfig& config, const
   return backend;
 }
 
+// Traffic of every real link sliver, from the host end of its first node's port.
+std::vector<am::LinkCounters> link_counters(const am::Provisioner& backend) {
+  std::vector<am::LinkCounters> counters;
+  for (const am::LinkDevice& link : backend.link_devices()) {
+    if (const auto read = federation::device_counters(link.netns, link.device)) {
+      counters.push_back({link.sliver_urn, read->rx_bytes, read->tx_bytes, read->rx_packets, read->tx_packets});
+    }
+  }
+  return counters;
+}
+
 // SIGTERM/SIGINT drain and stop the server; SIGHUP reloads trust roots, certificate and inventory.
 void handle_signals(boost::asio::signal_set& signals, rpc::HttpsServer& server, Trust& trust) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -98,14 +110,15 @@ void run_am(const AmOptions& options) {
   am::add_get_version(service, config.aggregate_urn());
   am::add_aggregate_api(service, aggregate,
                         std::make_shared<trust::Authorizer>(trust.roots, std::make_shared<trust::CredentialCache>()));
+  const std::unique_ptr<am::Provisioner> backend = start_backend(config, open);  // outlives ops and reaper
   AmOps ops(config, *open.store, open.inventory);
+  if (backend) ops.set_link_counters([worker = backend.get()] { return link_counters(*worker); });
   rpc::HttpsServer server(trust.tls, ops.route([&service](const rpc::HttpRequest& request) { return service.handle(request); }),
                           config.limits);
   server.listen(config.listen_address, config.port);
   ops.start(config.public_url.empty() ? listen_url(config, server.port()) : config.public_url);
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM, SIGHUP);
   handle_signals(signals, server, trust);
-  const std::unique_ptr<am::Provisioner> backend = start_backend(config, open);  // outlives the reaper's calls
   const PeriodicTask reaper("reaper", config.reap_interval, [&aggregate] { aggregate.reap_expired(); });
   logger("am")->info("event=listening url={} urn={} data_dir={} trust_roots={} store={}",
                      listen_url(config, server.port()) + "/am/3.0", config.aggregate_urn(),

@@ -7,7 +7,9 @@
 //   server.listen(...); ops.start(am_url);   // am_url: where collectors send Shutdown
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -29,6 +31,8 @@ class AmOps {
   rpc::HttpHandler route(rpc::HttpHandler am_api);
   // Starts sampling and pushing; am_url is reported to the collector.
   void start(const std::string& am_url);
+  // Link slivers' traffic counters (the backend's devices); call before start().
+  void set_link_counters(std::function<std::vector<am::LinkCounters>()> read) { source_.set_link_counters(std::move(read)); }
 
  private:
   gmoc::AmOpsConfig ops_config_;
