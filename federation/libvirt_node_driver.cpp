@@ -269,7 +269,31 @@ void LibvirtNodeDriver::restore_paused(const std::string& node, const std::files
 
 const std::string& LibvirtNodeDriver::peer_uri() const { return options_.peer_uri.empty() ? uri_ : options_.peer_uri; }
 
-JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destination) {
+// The node's migratable XML with each port's bridge replaced by the destination's bridge of the
+// same tap. Bridge names are hashes unique to (slice, link, host), so a textual swap of the
+// attribute is exact, and it updates the federa metadata too.
+std::string LibvirtNodeDriver::xml_for(const std::string& node, const std::vector<NodePort>& ports_there) {
+  Domain domain = lookup(node);
+  char* text = virDomainGetXMLDesc(domain.get(), VIR_DOMAIN_XML_MIGRATABLE);
+  if (!text) fail("cannot read the definition of " + node);
+  std::string xml(text);
+  free(text);
+  for (const NodePort& here : metadata(domain, node).ports) {
+    for (const NodePort& there : ports_there) {
+      if (there.tap != here.tap) continue;
+      for (const std::string quote : {"'", "\""}) {  // libvirt quotes with ', libxml2 (metadata) with "
+        const std::string from = "bridge=" + quote + here.bridge + quote, to = "bridge=" + quote + there.bridge + quote;
+        for (auto at = xml.find(from); at != std::string::npos; at = xml.find(from, at + to.size())) {
+          xml.replace(at, from.size(), to);
+        }
+      }
+    }
+  }
+  return xml;
+}
+
+JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destination,
+                                    const std::vector<NodePort>& ports_there) {
   auto* target = dynamic_cast<LibvirtNodeDriver*>(&destination);
   if (virt_type_ == "test" || !target || target->virt_type_ == "test") {
     throw GeniError(GeniCode::kUnsupported, "node " + node + " cannot migrate from " + uri_ +
@@ -278,9 +302,14 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
   const auto start = std::chrono::steady_clock::now();
   const unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST |
                          VIR_MIGRATE_UNDEFINE_SOURCE;
-  if (virDomainMigrateToURI3(lookup(node).get(), target->peer_uri().c_str(), nullptr, 0, flags) != 0) {
-    fail("cannot migrate node " + node + " to " + target->peer_uri());
-  }
+  const std::string xml = xml_for(node, ports_there);
+  virTypedParameterPtr params = nullptr;
+  int count = 0, capacity = 0;
+  virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml.c_str());
+  const int migrated = virDomainMigrateToURI3(lookup(node).get(), target->peer_uri().c_str(), params,
+                                              static_cast<unsigned>(count), flags);
+  virTypedParamsFree(params, count);
+  if (migrated != 0) fail("cannot migrate node " + node + " to " + target->peer_uri());
   JobStats stats = target->completed_job(node);
   stats.wall_ms = ms_since(start);
   return stats;

@@ -100,8 +100,11 @@ class NodeDriver {
   // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused.
   virtual void restore_paused(const std::string& node, const std::filesystem::path& memory_file) = 0;
   // Live peer-to-peer migration to `destination`'s host: the node keeps its MAC, addresses and
-  // memory, is defined there and undefined here. Throws kUnsupported where the backend cannot.
-  virtual JobStats migrate(const std::string& node, NodeDriver& destination) = 0;
+  // memory, is defined there and undefined here. `ports_there` are its ports on the destination
+  // (LinkDriver::vm_port for that host: same tap and MAC, that host's bridge of each link); its
+  // taps join those bridges. Throws kUnsupported where the backend cannot.
+  virtual JobStats migrate(const std::string& node, NodeDriver& destination,
+                           const std::vector<NodePort>& ports_there) = 0;
   virtual LoginInfo login(const std::string& node) = 0;
   // Replaces the node's SSH keys; a running node sees them after its next restart.
   virtual void update_keys(const std::string& node, const std::vector<std::string>& keys) = 0;

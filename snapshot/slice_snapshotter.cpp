@@ -97,17 +97,26 @@ class Taking {
     write_channels();
   }
 
-  // Lifts the cut, gives the live slice its recorded frames, resumes what was paused.
+  // Lifts the cut, resumes what was paused, then gives the live slice its recorded frames
+  // (after the resume: a frame queued at a paused QEMU's tap was seen lost now and then).
   void reopen() {
     if (cut_) {
       recordings_ = cut_->lift();
       cut_.reset();
-      FrameInjector injector(record_.id + "/live");
-      inject_all(injector, recordings_);
     }
     report(progress_, "resume", 0.9);
     const std::vector<bool> paused = std::exchange(paused_, std::vector<bool>(slice_.nodes.size(), false));
-    resume_all(slice_, paused);
+    std::exception_ptr failed;  // a node that cannot resume must not cost the others their frames
+    try {
+      resume_all(slice_, paused);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    {
+      FrameInjector injector(record_.id + "/live");
+      inject_all(injector, recordings_);
+    }
+    if (failed) std::rethrow_exception(failed);
   }
 
  private:

@@ -2,8 +2,8 @@
 // whole slice from node memory images plus the frames in flight on its links.
 //   take():    cut every node port (drop + record, channel_cut.h) -> wait `drain` so frames
 //              already past the ports reach their receivers -> pause every node -> external
-//              memory snapshot of every node in parallel -> lift the cut -> re-inject the
-//              recorded frames into the live slice (it loses nothing) -> resume -> one store
+//              memory snapshot of every node in parallel -> lift the cut -> resume -> re-inject
+//              the recorded frames into the live slice (it loses nothing) -> one store
 //              transaction records the snapshot. Consistent: a frame sent before the cut is
 //              in its receiver's memory image; one sent after it is in its sender's image and
 //              in the channel log, never both.

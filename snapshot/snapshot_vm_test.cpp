@@ -7,6 +7,7 @@
 
 #include "federation/backend_names.h"
 #include "federation/command.h"
+#include "federation/host_links.h"
 #include "federation/site_daemon.h"
 #include "federation/test_sites.h"
 
@@ -15,6 +16,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <future>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -88,87 +90,154 @@ bool eventually(F done, std::chrono::seconds limit) {
   return false;
 }
 
+// Two sites, each with its own libvirtd, a VXLAN slice link between them with a probe namespace
+// at site A, and one booted guest per site: vma (10.77.0.2, pings vmb) at A, vmb (10.77.0.3) at B.
+struct TwoSiteSlice {
+  const Scratch scratch;  // outlives the site daemons, whose directories are inside
+  const std::filesystem::path& dir = scratch.path;
+  TestNamespaces ns;
+  const TwoSites sites = make_two_sites(ns);
+  SiteDaemon daemon_a{sites.a, "siteA", dir / "siteA"}, daemon_b{sites.b, "siteB", dir / "siteB"};
+  const std::string slice_urn = "urn:publicid:IDN+example.net+slice+vms" + std::to_string(getpid());
+  const SegmentSpec link{slice_urn, "link0", Transport::kVxlan, 4096 + 78, 0, {sites.a, sites.b}};
+  LinkDriver links{probe_net_capabilities()};
+  std::string probe;
+  std::unique_ptr<NodeDriver> driver_a, driver_b;
+  SliceDescription slice{slice_urn, {}, {link}};
+
+  TwoSiteSlice() {
+    links.create_segment(link);
+    probe = ns.add("probe");
+    links.attach_namespace(link, sites.a, "probe", probe, "eth1", "10.77.0.1/24");
+    NodeDriverOptions options;
+    options.state_dir = dir / "state";
+    const std::string boot = "console=ttyS0 quiet panic=-1 federa_counter";
+    options.images["pinger"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
+    options.images["counter"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz", boot, {}, "qcow2"};
+    options.peer_uri = daemon_a.peer_uri();
+    driver_a = open_node_driver(daemon_a.uri(), options);
+    options.peer_uri = daemon_b.peer_uri();
+    driver_b = open_node_driver(daemon_b.uri(), options);
+    boot_node("vma", "pinger", "10.77.0.2/24", *driver_a, sites.a);
+    boot_node("vmb", "counter", "10.77.0.3/24", *driver_b, sites.b);
+    REQUIRE(eventually([&] { return ping(probe, "10.77.0.2") && ping(probe, "10.77.0.3"); }, std::chrono::seconds(60)));
+    REQUIRE(eventually([&] { return pings().last >= 50; }, std::chrono::seconds(30)));
+  }
+  ~TwoSiteSlice() {
+    for (const auto& node : slice.nodes) node.driver->destroy(node.name);
+    links.destroy_segment(link);
+  }
+
+  void boot_node(const char* client, const char* image, const char* address, NodeDriver& driver,
+                 const HostNetwork& site) {
+    NodeSpec spec;
+    spec.name = domain_name(slice_urn, client);
+    spec.image = image;
+    spec.ports = {links.vm_port(link, site, client, address)};
+    driver.define(spec);
+    driver.start(spec.name);
+    slice.nodes.push_back({spec.name, &driver, {{"link0", spec.ports[0].tap, site.netns}}});
+  }
+  // vma's ping stream to vmb, and its counter.
+  Stream pings(int from = 0) { return stream_of(guest_service(probe, "10.77.0.2", 7002), from); }
+  int counter() { return counter_of(probe, "10.77.0.2"); }
+};
+
+// What `ping -D` printed: the longest time between two replies, and the requests never answered.
+struct ProbeGap {
+  double max_gap_ms = 0;
+  int lost = 0;
+};
+
+ProbeGap probe_gap(const std::string& output) {
+  static const std::regex kReply(R"(^\[([0-9.]+)\] .*icmp_seq=)"), kSummary(R"(([0-9]+) packets transmitted, ([0-9]+) received)");
+  ProbeGap gap;
+  double previous = 0;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, kReply)) continue;
+    const double at = std::stod(m[1]);
+    if (previous > 0) gap.max_gap_ms = std::max(gap.max_gap_ms, (at - previous) * 1000);
+    previous = at;
+  }
+  std::smatch m;
+  if (std::regex_search(output, m, kSummary)) gap.lost = std::stoi(m[1]) - std::stoi(m[2]);
+  return gap;
+}
+
 }  // namespace
 
 TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back with no gap and no duplicate") {
   require_root("the VM slice snapshot test");
-  run_checked({std::string(FEDERA_SOURCE_DIR) + "/tests/vm/build_guest.sh", kGuestDir.string()});
-  TestNamespaces ns;
-  const TwoSites sites = make_two_sites(ns);
-  const Scratch scratch;  // outlives the site daemons, whose directories are inside
-  const std::filesystem::path& dir = scratch.path;
-  SiteDaemon daemon_a(sites.a, "siteA", dir / "siteA"), daemon_b(sites.b, "siteB", dir / "siteB");
-
-  const std::string slice_urn = "urn:publicid:IDN+example.net+slice+snapvm" + std::to_string(getpid());
-  const SegmentSpec link{slice_urn, "link0", Transport::kVxlan, 4096 + 78, 0, {sites.a, sites.b}};
-  LinkDriver links(probe_net_capabilities());
-  links.create_segment(link);
-  const std::string probe = ns.add("probe");
-  links.attach_namespace(link, sites.a, "probe", probe, "eth1", "10.77.0.1/24");
-
-  NodeDriverOptions options;
-  options.state_dir = dir / "state";
-  const std::string boot = "console=ttyS0 quiet panic=-1 federa_counter";
-  options.images["pinger"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
-  options.images["counter"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz", boot, {}, "qcow2"};
-  auto driver_a = open_node_driver(daemon_a.uri(), options);
-  auto driver_b = open_node_driver(daemon_b.uri(), options);
-
-  SliceDescription slice{slice_urn, {}, {link}};
-  struct Vm { const char* client; const char* image; const char* address; NodeDriver* driver; const HostNetwork* site; };
-  for (const Vm& vm : {Vm{"vma", "pinger", "10.77.0.2/24", driver_a.get(), &sites.a},
-                       Vm{"vmb", "counter", "10.77.0.3/24", driver_b.get(), &sites.b}}) {
-    NodeSpec spec;
-    spec.name = domain_name(slice_urn, vm.client);
-    spec.image = vm.image;
-    spec.ports = {links.vm_port(link, *vm.site, vm.client, vm.address)};
-    vm.driver->define(spec);
-    vm.driver->start(spec.name);
-    slice.nodes.push_back({spec.name, vm.driver, {{"link0", spec.ports[0].tap, vm.site->netns}}});
-  }
-  REQUIRE(eventually([&] { return ping(probe, "10.77.0.2") && ping(probe, "10.77.0.3"); }, std::chrono::seconds(60)));
-  REQUIRE(eventually([&] { return stream_of(guest_service(probe, "10.77.0.2", 7002)).last >= 50; },
-                     std::chrono::seconds(30)));
-
+  TwoSiteSlice t;
   store::TestDatabase db;
   auto store = store::open_store(db.uri(), store::MigrationSet{FEDERA_SCHEMA_DIR, "am"});
-  SliceSnapshotter snapshots(*store, dir / "snapshots");
-  const int before = stream_of(guest_service(probe, "10.77.0.2", 7002)).last;
-  const SnapshotRecord taken = snapshots.take(slice);
-  const int counter_at_snapshot = counter_of(probe, "10.77.0.2");
+  SliceSnapshotter snapshots(*store, t.dir / "snapshots");
+  const int before = t.pings().last;
+  const SnapshotRecord taken = snapshots.take(t.slice);
+  const int counter_at_snapshot = t.counter();
   MESSAGE("snapshot: " << taken.duration_ms << " ms, links cut " << taken.interruption_ms << " ms, "
                        << taken.frames << " frames in flight, " << taken.bytes / 1e6 << " MB");
   for (const auto& node : taken.nodes) MESSAGE(node.node << ": snapshot " << node.snapshot_ms << " ms");
   CHECK(taken.frames >= 2);  // a ping every 20 ms each way, cut for well over 100 ms
   for (const auto& channel : taken.channels) CHECK(channel.frames == channel.dropped);  // all paused: exact
-  CHECK(snapshots.list(slice_urn).size() == 1);
+  CHECK(snapshots.list(t.slice_urn).size() == 1);
 
   std::this_thread::sleep_for(std::chrono::seconds(4));
-  const int counter_late = counter_of(probe, "10.77.0.2");
-  const Stream live = stream_of(guest_service(probe, "10.77.0.2", 7002), before);
+  const int counter_late = t.counter();
+  const Stream live = t.pings(before);
   CHECK(counter_late >= counter_at_snapshot + 3);
   INFO("live stream " << live.first << ".." << live.last << " gaps:" << live.gaps);
   CHECK(live.missing == 0);
   CHECK(live.duplicates == 0);
 
-  const RestoreReport restored = snapshots.restore(slice, taken.id);
+  const RestoreReport restored = snapshots.restore(t.slice, taken.id);
   MESSAGE("restore: " << restored.restore_ms << " ms, " << restored.frames_injected << " frames re-injected");
   CHECK(restored.frames_injected == taken.frames);
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  const int counter_restored = counter_of(probe, "10.77.0.2");
+  const int counter_restored = t.counter();
   CHECK(counter_restored >= 0);
   CHECK(counter_restored < counter_late);  // went back in time
-  const Stream after = stream_of(guest_service(probe, "10.77.0.2", 7002), before);
+  const Stream after = t.pings(before);
   MESSAGE("ping stream after restore: seq " << after.first << ".." << after.last << ", missing " << after.missing
                                             << ", duplicates " << after.duplicates << " (live run reached " << live.last
                                             << ")");
-  CHECK(after.last > before + 50);
   INFO("gaps after restore:" << after.gaps);
+  CHECK(after.last > before + 50);
   CHECK(after.missing == 0);
   CHECK(after.duplicates == 0);
-  CHECK(ping(probe, "10.77.0.3"));
-
-  for (const auto& node : slice.nodes) node.driver->destroy(node.name);
-  links.destroy_segment(link);
+  CHECK(ping(t.probe, "10.77.0.3"));
   snapshots.remove(taken.id);
+}
+
+TEST_CASE("a VM migrates live between the site daemons; its link follows it and a 10 ms probe sees a short gap") {
+  require_root("the VM migration test");
+  TwoSiteSlice t;
+  const std::string vma = t.slice.nodes[0].name;
+  const NodePort there = t.links.vm_port(t.link, t.sites.b, "vma", "10.77.0.2/24");
+  const int counter_before = t.counter();
+  auto probe = std::async(std::launch::async, [&] {
+    return run_command({"ip", "netns", "exec", t.probe, "ping", "-D", "-i", "0.01", "-w", "12", "10.77.0.2"}).out;
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const JobStats stats = t.driver_a->migrate(vma, *t.driver_b, {there});
+  t.slice.nodes[0].driver = t.driver_b.get();
+  const ProbeGap gap = probe_gap(probe.get());
+  MESSAGE("migration: " << stats.wall_ms << " ms call, QEMU total " << stats.total_ms << " ms, downtime "
+                        << stats.downtime_ms << " ms; probe: max gap " << gap.max_gap_ms << " ms, " << gap.lost
+                        << " lost");
+  CHECK(t.driver_b->status(vma).state == DomainState::kRunning);
+  CHECK(t.driver_a->status(vma).state == DomainState::kUndefined);
+  bool on_bridge_b = false;
+  for (const auto& device : list_links(t.sites.b.netns)) on_bridge_b |= device.name == there.tap && device.master == there.bridge;
+  CHECK(on_bridge_b);
+  CHECK(stats.downtime_ms > 0);
+  CHECK(gap.max_gap_ms > 0);
+  CHECK(gap.max_gap_ms < 1000);
+  CHECK(ping(t.probe, "10.77.0.2"));
+  const int counter_after = t.counter();
+  CHECK(counter_after >= counter_before);  // the guest's state moved with it
+  const int seq = t.pings().last;
+  CHECK(eventually([&] { return t.pings().last > seq + 25; }, std::chrono::seconds(10)));  // vma <-> vmb still talk
 }
