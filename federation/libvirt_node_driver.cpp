@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <regex>
 #include <thread>
 #include <utility>
 
@@ -270,24 +271,27 @@ void LibvirtNodeDriver::restore_paused(const std::string& node, const std::files
 const std::string& LibvirtNodeDriver::peer_uri() const { return options_.peer_uri.empty() ? uri_ : options_.peer_uri; }
 
 // The node's migratable XML with each port's bridge replaced by the destination's bridge of the
-// same tap. Bridge names are hashes unique to (slice, link, host), so a textual swap of the
-// attribute is exact, and it updates the federa metadata too.
+// same tap: in the <interface> whose target is the tap, and in the federa metadata's port
+// element naming it (libvirt quotes attributes with ', the metadata may come back with ").
 std::string LibvirtNodeDriver::xml_for(const std::string& node, const std::vector<NodePort>& ports_there) {
-  Domain domain = lookup(node);
-  char* text = virDomainGetXMLDesc(domain.get(), VIR_DOMAIN_XML_MIGRATABLE);
+  char* text = virDomainGetXMLDesc(lookup(node).get(), VIR_DOMAIN_XML_MIGRATABLE);
   if (!text) fail("cannot read the definition of " + node);
   std::string xml(text);
   free(text);
-  for (const NodePort& here : metadata(domain, node).ports) {
-    for (const NodePort& there : ports_there) {
-      if (there.tap != here.tap) continue;
-      for (const std::string quote : {"'", "\""}) {  // libvirt quotes with ', libxml2 (metadata) with "
-        const std::string from = "bridge=" + quote + here.bridge + quote, to = "bridge=" + quote + there.bridge + quote;
-        for (auto at = xml.find(from); at != std::string::npos; at = xml.find(from, at + to.size())) {
-          xml.replace(at, from.size(), to);
-        }
-      }
+  static const std::regex kBridge(R"(bridge=(['"])[^'"]*(['"]))");
+  for (const NodePort& there : ports_there) {
+    const std::regex element("<interface[\\s\\S]*?</interface>|<[a-z:]*port [^>]*tap=['\"]" + there.tap + "['\"][^>]*>");
+    std::string out;
+    auto last = xml.cbegin();
+    for (std::sregex_iterator it(xml.begin(), xml.end(), element), end; it != end; ++it) {
+      std::string part = it->str();
+      const bool ours = part.find("'" + there.tap + "'") != std::string::npos ||
+                        part.find("\"" + there.tap + "\"") != std::string::npos;
+      if (ours) part = std::regex_replace(part, kBridge, "bridge=$1" + there.bridge + "$2");
+      out.append(last, xml.cbegin() + it->position()) += part;
+      last = xml.cbegin() + it->position() + it->length();
     }
+    xml = out.append(last, xml.cend());
   }
   return xml;
 }
@@ -308,8 +312,13 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
   virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml.c_str());
   const int migrated = virDomainMigrateToURI3(lookup(node).get(), target->peer_uri().c_str(), params,
                                               static_cast<unsigned>(count), flags);
+  if (migrated != 0) {
+    const GeniError error(GeniCode::kServerError, "cannot migrate node " + node + " to " + target->peer_uri() +
+                                                      ": " + (virGetLastErrorMessage() ?: "unknown libvirt error"));
+    virTypedParamsFree(params, count);  // a public API call: it clears libvirt's last error
+    throw error;
+  }
   virTypedParamsFree(params, count);
-  if (migrated != 0) fail("cannot migrate node " + node + " to " + target->peer_uri());
   JobStats stats = target->completed_job(node);
   stats.wall_ms = ms_since(start);
   return stats;
