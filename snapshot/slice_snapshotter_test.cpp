@@ -209,8 +209,9 @@ TEST_CASE("a stop-the-world snapshot records the frames in flight, the live slic
   const ChannelLog& from_a = taken.channels[0].node == t.slice.nodes[0].name ? taken.channels[0] : taken.channels[1];
   const auto recorded = datagrams_in(from_a.file);
   CHECK(recorded.size() >= 40);
+  // The namespace sender is not paused: frames dropped between reading the counter and deleting
+  // the rule are recorded but not counted. With paused VMs the two agree (snapshot_vm_test).
   CHECK(from_a.frames >= from_a.dropped);
-  CHECK(from_a.frames <= from_a.dropped + 8);  // the sender runs on between reading the counter and deleting the rule
   CHECK(std::set<std::uint32_t>(recorded.begin(), recorded.end()).size() == recorded.size());
   for (const auto& node : t.slice.nodes) CHECK(t.driver->status(node.name).state == DomainState::kRunning);
   CHECK_FALSE(leftovers(t.sites.a.netns));
