@@ -7,8 +7,10 @@
 //             paused guest are not slice traffic, are not cut, and fill the guest's tap queue.
 //   restore   ms, frames re-injected, the stream's losses/duplicates, whether the counter went back
 //   migrate   call ms, QEMU total and downtime ms, the probe's longest gap and lost replies
-// Three snapshots, one restore, two migrations (A->B, B->A). Figures are single runs on a
+//   ensemble  vma and vmb swap sites at once: per node call, QEMU total and downtime, probe gap
+// Three snapshots, one restore, two migrations (A->B, B->A), one swap. Single runs on a
 // shared 2-core machine under TCG.
+#include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"
 #include "snapshot/two_site_vms.h"
 
@@ -39,6 +41,7 @@ std::pair<std::string, int> snapshot_row(TwoSiteSlice& t, SliceSnapshotter& snap
 
 void restore_row(TwoSiteSlice& t, SliceSnapshotter& snapshots, const std::pair<std::string, int>& taken) {
   const auto& [id, before] = taken;
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // so the counter has moved on from the snapshot
   const int counter = t.counter();
   const RestoreReport restored = snapshots.restore(t.slice, id);
   const int counter_restored = t.counter();
@@ -62,6 +65,26 @@ void migrate_row(TwoSiteSlice& t, federation::NodeDriver& from, federation::Node
               stats.wall_ms, stats.total_ms, stats.downtime_ms, gap.max_gap_ms, gap.lost);
 }
 
+// vma and vmb swap sites at once.
+void ensemble_row(TwoSiteSlice& t) {
+  auto& a = t.slice.nodes[0];
+  auto& b = t.slice.nodes[1];
+  const auto& site_of = [&](federation::NodeDriver* driver) { return driver == t.driver_a.get() ? t.sites.a : t.sites.b; };
+  std::vector<MoveResult> results;
+  const ProbeGap gap = t.probe_while(8, [&] {
+    results = migrate_ensemble(
+        {{a.name, a.driver, b.driver, {t.links.vm_port(t.link, site_of(b.driver), "vma", "10.77.0.2/24")}},
+         {b.name, b.driver, a.driver, {t.links.vm_port(t.link, site_of(a.driver), "vmb", "10.77.0.3/24")}}});
+    std::swap(a.driver, b.driver);
+  }).first;
+  std::printf("ensemble swap  probe (vma) gap %6.1f ms  lost %d ", gap.max_gap_ms, gap.lost);
+  for (const auto& r : results) {
+    std::printf(" [%s call %.1f ms, QEMU total %.0f ms, downtime %.0f ms]", r.moved ? "moved" : r.error.c_str(),
+                r.stats.wall_ms, r.stats.total_ms, r.stats.downtime_ms);
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main() {
@@ -75,6 +98,7 @@ int main() {
     restore_row(t, snapshots, last);
     migrate_row(t, *t.driver_a, *t.driver_b, t.sites.b, "A->B");
     migrate_row(t, *t.driver_b, *t.driver_a, t.sites.a, "B->A");
+    ensemble_row(t);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "snapshot_bench: %s\n", e.what());
     return 1;

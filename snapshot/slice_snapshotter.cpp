@@ -2,12 +2,13 @@
 
 #include "snapshot/channel_cut.h"
 #include "snapshot/frame_injector.h"
+#include "snapshot/parallel.h"
 
 #include "common/geni_error.h"
 #include "common/log.h"
 #include "common/uuid.h"
 
-#include <future>
+#include <atomic>
 #include <thread>
 
 namespace federa::snapshot {
@@ -20,28 +21,9 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void report(const Progress& progress, std::string_view phase, double fraction) {
-  if (progress) progress(phase, fraction);
-}
-
 bool running(federation::NodeDriver& driver, const std::string& node) {
   const DomainState state = driver.status(node).state;
   return state == DomainState::kRunning || state == DomainState::kBlocked;
-}
-
-// Runs fn(node index) for every node at once; waits for all, then rethrows the first failure.
-void for_each_node_parallel(std::size_t count, const std::function<void(std::size_t)>& fn) {
-  std::vector<std::future<void>> done;
-  for (std::size_t i = 0; i < count; ++i) done.push_back(std::async(std::launch::async, fn, i));
-  std::exception_ptr first;
-  for (auto& f : done) {
-    try {
-      f.get();
-    } catch (...) {
-      if (!first) first = std::current_exception();
-    }
-  }
-  if (first) std::rethrow_exception(first);
 }
 
 std::uint64_t inject_all(FrameInjector& injector, const std::vector<ChannelRecording>& recordings) {
@@ -124,7 +106,7 @@ class Taking {
     report(progress_, "snapshot", 0.2);
     record_.nodes.resize(slice_.nodes.size());
     std::atomic<int> finished{0};
-    for_each_node_parallel(slice_.nodes.size(), [&](std::size_t i) {
+    for_each_parallel(slice_.nodes.size(), [&](std::size_t i) {
       const SliceNode& node = slice_.nodes[i];
       const auto file = std::filesystem::path(record_.directory) / (node.name + ".mem");
       const federation::JobStats stats = node.driver->snapshot(node.name, file, false);
@@ -218,7 +200,7 @@ RestoreReport SliceSnapshotter::restore(const SliceDescription& slice, const std
   }
   std::this_thread::sleep_for(SnapshotOptions{}.drain);
   report(progress, "restore", 0.1);
-  for_each_node_parallel(record->nodes.size(), [&](std::size_t i) {
+  for_each_parallel(record->nodes.size(), [&](std::size_t i) {
     const NodeImage& image = record->nodes[i];
     node_named(slice, image.node).driver->restore_paused(image.node, image.memory_file);
   });

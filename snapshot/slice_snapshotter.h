@@ -16,6 +16,7 @@
 // Node drivers must be usable from several threads at once (libvirt connections are).
 #pragma once
 
+#include "snapshot/progress.h"
 #include "snapshot/slice.h"
 #include "snapshot/snapshot_record.h"
 
@@ -30,9 +31,6 @@
 #include <vector>
 
 namespace federa::snapshot {
-
-// Called at the start of every phase and as nodes finish; fraction grows from 0 to 1.
-using Progress = std::function<void(std::string_view phase, double fraction)>;
 
 struct SnapshotOptions {
   SnapshotMode mode = SnapshotMode::kStopTheWorld;

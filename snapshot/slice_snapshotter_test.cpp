@@ -5,6 +5,7 @@
 // Needs root (CI runs it as root).
 #include "snapshot/slice_snapshotter.h"
 
+#include "snapshot/ensemble_migration.h"
 #include "snapshot/frame_log.h"
 
 #include "federation/backend_names.h"
@@ -279,4 +280,18 @@ TEST_CASE("a snapshot whose node is destroyed mid-way leaves the slice running a
   CHECK_FALSE(leftovers(t.sites.b.netns));
   CHECK(receiver.take().size() == sent);  // the frames cut during the attempt were given back
   t.slice.nodes.pop_back();               // already gone
+}
+
+TEST_CASE("an ensemble move the backend cannot make is reported per node and leaves the nodes running") {
+  TestSlice t;
+  std::vector<NodeMove> moves;
+  for (const auto& node : t.slice.nodes) moves.push_back({node.name, t.driver.get(), t.driver.get(), {}});
+  const std::vector<MoveResult> results = migrate_ensemble(moves);
+  REQUIRE(results.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(results[i].node == t.slice.nodes[i].name);
+    CHECK_FALSE(results[i].moved);
+    CHECK(results[i].error.find("cannot migrate") != std::string::npos);
+    CHECK(t.driver->status(t.slice.nodes[i].name).state == DomainState::kRunning);
+  }
 }

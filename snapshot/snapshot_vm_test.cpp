@@ -4,6 +4,7 @@
 // with no gap and no duplicate, and the guest's counter must go back on restore. A migration
 // must keep the guest's state and its link, with a bounded gap seen by a 10 ms probe.
 // Needs root and the QEMU packages (CI installs them).
+#include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"
 #include "snapshot/two_site_vms.h"
 
@@ -100,4 +101,29 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   t.slice.nodes[0].driver = t.driver_a.get();
   CHECK(t.driver_a->status(vma).state == DomainState::kRunning);
   CHECK(ping(t.probe, "10.77.0.2", 2));
+}
+
+TEST_CASE("two VMs swap sites at once (ensemble migration) and their link keeps working") {
+  require_root("the ensemble migration test");
+  TwoSiteSlice t;
+  const int seq = t.pings().last;
+  std::vector<std::pair<std::string, double>> progress;
+  const std::vector<MoveResult> results = migrate_ensemble(
+      {{t.slice.nodes[0].name, t.driver_a.get(), t.driver_b.get(), {t.links.vm_port(t.link, t.sites.b, "vma", "10.77.0.2/24")}},
+       {t.slice.nodes[1].name, t.driver_b.get(), t.driver_a.get(), {t.links.vm_port(t.link, t.sites.a, "vmb", "10.77.0.3/24")}}},
+      [&](std::string_view phase, double f) { progress.emplace_back(phase, f); });
+  REQUIRE(results.size() == 2);
+  for (const auto& r : results) {
+    MESSAGE(r.node << ": moved " << r.moved << ", " << r.stats.wall_ms << " ms, downtime " << r.stats.downtime_ms
+                   << " ms " << r.error);
+    CHECK(r.moved);
+  }
+  std::swap(t.slice.nodes[0].driver, t.slice.nodes[1].driver);
+  CHECK(t.driver_b->status(t.slice.nodes[0].name).state == DomainState::kRunning);
+  CHECK(t.driver_a->status(t.slice.nodes[1].name).state == DomainState::kRunning);
+  CHECK(progress.size() == 3);
+  CHECK(progress.back().second == 1.0);
+  CHECK(ping(t.probe, "10.77.0.2", 2));
+  CHECK(ping(t.probe, "10.77.0.3", 2));
+  CHECK(eventually([&] { return t.pings().last > seq + 50; }, std::chrono::seconds(15)));
 }
