@@ -56,7 +56,7 @@ std::string domain_name(std::string_view slice_urn, std::string_view client_id) 
 
 bool is_federa_device(std::string_view name) {
   if (name.size() != 4 + kHashDigits || name.substr(0, 2) != "fd" || name[3] != '-') return false;
-  const std::string_view kinds = "bxvpt";
+  const std::string_view kinds = "bxvptc";
   return kinds.find(name[2]) != std::string_view::npos && is_hex_run(name.substr(4));
 }
 

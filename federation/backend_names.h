@@ -4,6 +4,7 @@
 //   fdb-<10 hex>  bridge of one slice link on one host       fdx-<10 hex>  VXLAN port of it
 //   fdv-<10 hex>  802.1Q port of it                           fdp-<10 hex>  host end of a netns node's veth
 //   fdt-<10 hex>  tap of a VM's port                          fd-<10 hex>-<client id>  libvirt domain
+//   fdc-<10 hex>  capture/injection veth of a slice snapshot (snapshot/)
 // Interface names stay within Linux's 15 characters; nftables tables are "fd_<10 hex>".
 #pragma once
 
@@ -18,6 +19,7 @@ enum class DeviceKind : char {
   kVlan = 'v',
   kNodeVeth = 'p',
   kTap = 't',
+  kCapture = 'c',
 };
 
 // 10 hex digits (40 bits) of FNV-1a 64 over the parts joined by '\n'.

@@ -10,9 +10,11 @@
 
 #include <libvirt/virterror.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <regex>
 #include <thread>
 #include <utility>
 
@@ -74,6 +76,15 @@ void prepare_embed_root(const std::string& uri) {
   if (text.find("user") == std::string::npos) {
     out << "user = \"root\"\ngroup = \"root\"\nremember_owner = 0\n";
   }
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::uint64_t typed_ullong(virTypedParameterPtr params, int count, const char* name) {
+  unsigned long long value = 0;
+  return virTypedParamsGetULLong(params, count, name, &value) == 1 ? value : 0;
 }
 
 std::string address_without_prefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
@@ -204,6 +215,113 @@ void LibvirtNodeDriver::save(const std::string& node, const std::filesystem::pat
 
 void LibvirtNodeDriver::restore(const std::filesystem::path& file) {
   if (virDomainRestore(conn_, file.c_str()) != 0) fail("cannot restore a node from " + file.string());
+}
+
+JobStats LibvirtNodeDriver::completed_job(const std::string& node) {
+  int type = 0, count = 0;
+  virTypedParameterPtr params = nullptr;
+  if (virDomainGetJobStats(lookup(node).get(), &type, &params, &count, VIR_DOMAIN_JOB_STATS_COMPLETED) != 0) {
+    return {};
+  }
+  JobStats stats;
+  stats.downtime_ms = static_cast<double>(typed_ullong(params, count, VIR_DOMAIN_JOB_DOWNTIME));
+  stats.total_ms = static_cast<double>(typed_ullong(params, count, VIR_DOMAIN_JOB_TIME_ELAPSED));
+  stats.memory_bytes = typed_ullong(params, count, VIR_DOMAIN_JOB_MEMORY_TOTAL);
+  virTypedParamsFree(params, count);
+  return stats;
+}
+
+JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file,
+                                     bool live) {
+  const auto start = std::chrono::steady_clock::now();
+  Domain domain = lookup(node);
+  if (virt_type_ == "test") {
+    const bool paused = status(node).state == DomainState::kPaused;
+    save(node, memory_file);
+    restore(memory_file);
+    if (paused) suspend(node);
+    return {0, 0, ms_since(start), 0};
+  }
+  const std::string xml = "<domainsnapshot><name>federa-" + memory_file.stem().string() +
+                          "</name><memory snapshot='external' file='" + memory_file.string() +
+                          "'/></domainsnapshot>";
+  const unsigned flags = VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | (live ? VIR_DOMAIN_SNAPSHOT_CREATE_LIVE : 0);
+  virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(domain.get(), xml.c_str(), flags);
+  if (!snap) fail("cannot snapshot node " + node + " into " + memory_file.string());
+  virDomainSnapshotFree(snap);
+  JobStats stats = completed_job(node);
+  stats.wall_ms = ms_since(start);
+  return stats;
+}
+
+void LibvirtNodeDriver::restore_paused(const std::string& node, const std::filesystem::path& memory_file) {
+  if (Domain domain{virDomainLookupByName(conn_, node.c_str())}) {
+    if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);
+  }
+  if (virt_type_ == "test") {
+    restore(memory_file);
+    suspend(node);
+    return;
+  }
+  if (virDomainRestoreFlags(conn_, memory_file.c_str(), nullptr, VIR_DOMAIN_SAVE_PAUSED) != 0) {
+    fail("cannot restore node " + node + " from " + memory_file.string());
+  }
+}
+
+const std::string& LibvirtNodeDriver::peer_uri() const { return options_.peer_uri.empty() ? uri_ : options_.peer_uri; }
+
+// The node's migratable XML with each port's bridge replaced by the destination's bridge of the
+// same tap: in the <interface> whose target is the tap, and in the federa metadata's port
+// element naming it (libvirt quotes attributes with ', the metadata may come back with ").
+std::string LibvirtNodeDriver::xml_for(const std::string& node, const std::vector<NodePort>& ports_there) {
+  char* text = virDomainGetXMLDesc(lookup(node).get(), VIR_DOMAIN_XML_MIGRATABLE);
+  if (!text) fail("cannot read the definition of " + node);
+  std::string xml(text);
+  free(text);
+  static const std::regex kBridge(R"(bridge=(['"])[^'"]*(['"]))");
+  for (const NodePort& there : ports_there) {
+    const std::regex element("<interface[\\s\\S]*?</interface>|<[a-z:]*port [^>]*tap=['\"]" + there.tap + "['\"][^>]*>");
+    std::string out;
+    auto last = xml.cbegin();
+    for (std::sregex_iterator it(xml.begin(), xml.end(), element), end; it != end; ++it) {
+      std::string part = it->str();
+      const bool ours = part.find("'" + there.tap + "'") != std::string::npos ||
+                        part.find("\"" + there.tap + "\"") != std::string::npos;
+      if (ours) part = std::regex_replace(part, kBridge, "bridge=$1" + there.bridge + "$2");
+      out.append(last, xml.cbegin() + it->position()) += part;
+      last = xml.cbegin() + it->position() + it->length();
+    }
+    xml = out.append(last, xml.cend());
+  }
+  return xml;
+}
+
+JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destination,
+                                    const std::vector<NodePort>& ports_there) {
+  auto* target = dynamic_cast<LibvirtNodeDriver*>(&destination);
+  if (virt_type_ == "test" || !target || target->virt_type_ == "test") {
+    throw GeniError(GeniCode::kUnsupported, "node " + node + " cannot migrate from " + uri_ +
+                                                " (live migration needs QEMU hosts on both sides)");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST |
+                         VIR_MIGRATE_UNDEFINE_SOURCE;
+  const std::string xml = xml_for(node, ports_there);
+  virTypedParameterPtr params = nullptr;
+  int count = 0, capacity = 0;
+  virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml.c_str());
+  const int migrated = virDomainMigrateToURI3(lookup(node).get(), target->peer_uri().c_str(), params,
+                                              static_cast<unsigned>(count), flags);
+  if (migrated != 0) {
+    const GeniError error(GeniCode::kServerError, "cannot migrate node " + node + " to " + target->peer_uri() +
+                                                      ": " + (virGetLastErrorMessage() ?: "unknown libvirt error"));
+    virTypedParamsFree(params, count);  // a public API call: it clears libvirt's last error
+    throw error;
+  }
+  virTypedParamsFree(params, count);
+  JobStats stats = target->completed_job(node);
+  stats.wall_ms = ms_since(start);
+  return stats;
 }
 
 NodeSpec LibvirtNodeDriver::metadata(const Domain& domain, const std::string& node) {

@@ -35,6 +35,16 @@ class LibvirtNodeDriver final : public NodeDriver {
   void resume(const std::string& node) override;
   void save(const std::string& node, const std::filesystem::path& file) override;
   void restore(const std::filesystem::path& file) override;
+  // test:///: a save and a restore (the test driver writes no external memory files).
+  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) override;
+  // QEMU: destroy + virDomainRestoreFlags(PAUSED), because libvirt 9.0 cannot revert to an
+  // external snapshot. test:///: destroy + restore + suspend.
+  void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
+  // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE) to the destination's
+  // peer URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s; the
+  // figures are the destination's completed job. kUnsupported on test:///.
+  JobStats migrate(const std::string& node, NodeDriver& destination,
+                   const std::vector<NodePort>& ports_there) override;
   LoginInfo login(const std::string& node) override;
   void update_keys(const std::string& node, const std::vector<std::string>& keys) override;
   std::vector<std::string> federa_nodes() override;
@@ -47,6 +57,9 @@ class LibvirtNodeDriver final : public NodeDriver {
   void write_seed(const NodeSpec& spec, const Image& image);
   NodeSpec metadata(const Domain& domain, const std::string& node);
   bool guest_ready(const std::string& node) const;
+  JobStats completed_job(const std::string& node);
+  std::string xml_for(const std::string& node, const std::vector<NodePort>& ports_there);
+  const std::string& peer_uri() const;
 
   std::string uri_;
   std::string virt_type_;

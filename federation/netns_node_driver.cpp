@@ -135,6 +135,18 @@ void NetnsNodeDriver::restore(const std::filesystem::path& file) {
   throw GeniError(GeniCode::kUnsupported, "namespace nodes cannot be restored from " + file.string());
 }
 
+JobStats NetnsNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file, bool) {
+  load(node);
+  std::ofstream(memory_file).flush();
+  return {};
+}
+
+void NetnsNodeDriver::restore_paused(const std::string& node, const std::filesystem::path&) { suspend(node); }
+
+JobStats NetnsNodeDriver::migrate(const std::string& node, NodeDriver&, const std::vector<NodePort>&) {
+  throw GeniError(GeniCode::kUnsupported, "namespace node " + node + " cannot migrate");
+}
+
 // No sshd runs in a bare namespace: no hostname, so the manifest offers no login service.
 LoginInfo NetnsNodeDriver::login(const std::string& node) {
   LoginInfo info;

@@ -2,7 +2,7 @@
 // is a Linux network namespace with one veth per slice-link port, the host end (NodePort::tap)
 // a port of the link's bridge in the host's namespace, the node end eth<i> with the port's MAC,
 // address and MTU. No kernel, no memory image: start/stop and suspend/resume bring the node's
-// ports up or down, save/restore are kUnsupported. The namespace is the source of truth for
+// ports up or down, save/restore and migrate are kUnsupported. The namespace is the source of truth for
 // existence; the power state and the node's spec live in <state_dir>/<node>.netns.json (written
 // before the namespace is made), so a restarted AM finds both, and federa_nodes() lists exactly
 // the nodes of this state directory (other AMs' namespaces on the machine are not ours).
@@ -31,6 +31,11 @@ class NetnsNodeDriver final : public NodeDriver {
   void resume(const std::string& node) override;
   void save(const std::string& node, const std::filesystem::path& file) override;
   void restore(const std::filesystem::path& file) override;
+  // A namespace node keeps no memory state: its snapshot is an empty file (a slice snapshot
+  // still records the frames on its links); restore_paused pauses it. No migration.
+  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) override;
+  void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
+  JobStats migrate(const std::string& node, NodeDriver& destination, const std::vector<NodePort>& ports_there) override;
   LoginInfo login(const std::string& node) override;
   void update_keys(const std::string& node, const std::vector<std::string>& keys) override;
   std::vector<std::string> federa_nodes() override;

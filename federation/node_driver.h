@@ -72,6 +72,18 @@ struct NodeDriverOptions {
   // experimenters are told to connect to.
   std::string login_bind = "0.0.0.0";
   std::string login_host = "127.0.0.1";
+  // How another host's libvirtd reaches this one for peer-to-peer migration, e.g.
+  // "qemu+tcp://10.200.0.2/system"; "" = the driver's own URI.
+  std::string peer_uri;
+};
+
+// What QEMU reported about a finished memory job (snapshot or migration); 0 where the backend
+// reports nothing (the test driver).
+struct JobStats {
+  double downtime_ms = 0;  // how long the guest was stopped
+  double total_ms = 0;     // the whole job, from QEMU's view
+  double wall_ms = 0;      // the API call, as the caller saw it
+  std::uint64_t memory_bytes = 0;
 };
 
 class NodeDriver {
@@ -93,6 +105,17 @@ class NodeDriver {
   // Memory state to a file (the node is then shut off) / back from it (running).
   virtual void save(const std::string& node, const std::filesystem::path& file) = 0;
   virtual void restore(const std::filesystem::path& file) = 0;
+  // An external memory snapshot into `memory_file`; the node stays running (or paused) as it
+  // was. `live` lets QEMU copy memory while the guest runs (it stops only for the last pass).
+  virtual JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) = 0;
+  // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused.
+  virtual void restore_paused(const std::string& node, const std::filesystem::path& memory_file) = 0;
+  // Live peer-to-peer migration to `destination`'s host: the node keeps its MAC, addresses and
+  // memory, is defined there and undefined here. `ports_there` are its ports on the destination
+  // (LinkDriver::vm_port for that host: same tap and MAC, that host's bridge of each link); its
+  // taps join those bridges. Throws kUnsupported where the backend cannot.
+  virtual JobStats migrate(const std::string& node, NodeDriver& destination,
+                           const std::vector<NodePort>& ports_there) = 0;
   virtual LoginInfo login(const std::string& node) = 0;
   // Replaces the node's SSH keys; a running node sees them after its next restart.
   virtual void update_keys(const std::string& node, const std::vector<std::string>& keys) = 0;

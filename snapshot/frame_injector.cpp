@@ -1,0 +1,48 @@
+#include "snapshot/frame_injector.h"
+
+#include "snapshot/packet_socket.h"
+
+#include "federation/backend_names.h"
+#include "federation/command.h"
+#include "federation/host_links.h"
+
+#include <chrono>
+#include <thread>
+
+namespace federa::snapshot {
+
+FrameInjector::FrameInjector(std::string tag) : tag_(std::move(tag)) {}
+
+FrameInjector::~FrameInjector() {
+  ports_.clear();
+  // Frames sent last may still be in the veth's backlog; let the bridge take them first.
+  if (!devices_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (const auto& [netns, device] : devices_) federation::delete_links(netns, {device});
+}
+
+PacketSocket& FrameInjector::port(const std::string& netns, const std::string& bridge) {
+  auto& socket = ports_[{netns, bridge}];
+  if (socket) return *socket;
+  using federation::DeviceKind;
+  const std::string inside = federation::device_name(DeviceKind::kCapture, tag_, bridge, "inject");
+  const std::string outside = federation::device_name(DeviceKind::kCapture, tag_, bridge, "source");
+  federation::run_checked(
+      federation::ip_command(netns, {"-batch", "-"}),
+      "link add " + inside + " mtu 65000 type veth peer name " + outside + " mtu 65000\n" + "link set " +
+          inside + " addrgenmode none\nlink set " + outside + " addrgenmode none\nlink set " + inside +
+          " master " + bridge + "\nlink set " + inside + " type bridge_slave learning off\nlink set " + inside +
+          " up\nlink set " + outside + " up\n");
+  devices_.emplace_back(netns, inside);
+  socket = std::make_unique<PacketSocket>(netns, outside);
+  return *socket;
+}
+
+std::size_t FrameInjector::inject(const std::string& netns, const std::string& bridge,
+                                  const std::vector<Frame>& frames) {
+  if (frames.empty()) return 0;
+  PacketSocket& socket = port(netns, bridge);
+  for (const Frame& frame : frames) socket.send(frame.bytes);
+  return frames.size();
+}
+
+}  // namespace federa::snapshot

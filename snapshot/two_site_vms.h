@@ -1,0 +1,77 @@
+// Test and benchmark support (library federa_snapshot_testing, never linked into the AM): a
+// two-site slice of real QEMU/TCG guests as the snapshot and migration tests and snapshot_bench
+// use it. Two site namespaces, each with its own libvirtd (SiteDaemon), a VXLAN slice link
+// between them with a probe namespace at site A, and one booted guest per site (tests/vm with
+// its optional workload): vma (10.77.0.2) at A counts seconds and pings vmb every 20 ms, vmb
+// (10.77.0.3) at B counts. Plus readers for what the guests and a probe report. Needs root,
+// and the QEMU packages; builds the guest (tests/vm/build_guest.sh) into the build tree.
+#pragma once
+
+#include "snapshot/slice.h"
+
+#include "federation/site_daemon.h"
+#include "federation/test_sites.h"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace federa::snapshot::testing {
+
+// A guest's TCP service (tests/vm/init): everything it sends.
+std::string guest_service(const std::string& netns, const std::string& address, int port);
+
+// The replies in a busybox ping log from sequence number `from` on (the stream starts with
+// losses while the peer boots): up to the last, which are missing and which came twice.
+struct Stream {
+  int first = -1, last = -1, missing = 0, duplicates = 0;
+  std::string gaps;  // " from-to" runs of missing numbers
+};
+Stream stream_of(const std::string& log, int from = 0);
+
+// What `ping -D` printed: the longest time between two replies, and the requests never answered.
+struct ProbeGap {
+  double max_gap_ms = 0;
+  int lost = 0;
+};
+ProbeGap probe_gap(const std::string& output);
+
+// Polls `done` every 250 ms for up to `limit`.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds limit);
+
+struct ScratchDir {
+  std::filesystem::path path;
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+class TwoSiteSlice {
+ public:
+  // Throws std::runtime_error if the guests do not come up and ping each other within 90 s.
+  TwoSiteSlice();
+  ~TwoSiteSlice();
+
+  Stream pings(int from = 0);  // vma's ping stream to vmb
+  int counter();               // vma's counter; -1 if it does not answer
+  // `ping -D -i 0.01 -w <seconds>` from the probe to vma, run while `during` runs.
+  std::pair<ProbeGap, std::string> probe_while(int seconds, const std::function<void()>& during);
+
+  const ScratchDir scratch;  // outlives the site daemons, whose directories are inside
+  const std::filesystem::path& dir = scratch.path;
+  federation::testing::TestNamespaces ns;
+  const federation::testing::TwoSites sites;
+  federation::testing::SiteDaemon daemon_a, daemon_b;
+  const std::string slice_urn;
+  const federation::SegmentSpec link;
+  federation::LinkDriver links;
+  std::string probe;
+  std::unique_ptr<federation::NodeDriver> driver_a, driver_b;
+  SliceDescription slice;
+
+ private:
+  void boot_node(const char* client, const char* image, const char* address, federation::NodeDriver& driver,
+                 const federation::HostNetwork& site);
+};
+
+}  // namespace federa::snapshot::testing
