@@ -12,6 +12,7 @@
 #include "federation/availability.h"
 #include "rspec/parse.h"
 #include "rspec/write.h"
+#include "snapshot/snapshot_record.h"
 
 namespace federa::am {
 namespace {
@@ -78,14 +79,29 @@ std::string kind_of_urn(const std::string& urn) {
 }
 
 // What the backend worker must do beyond reaching the rule's state.
-std::string pending_work(const ActionRule& rule) {
+std::string pending_work(const ActionRule& rule, const std::string& snapshot_id) {
   if (rule.action == "geni_update_users") return "update_keys";
+  if (rule.action == "federa_snapshot") return "snapshot";
+  if (rule.action == "federa_restore") return "restore:" + snapshot_id;
   if (rule.action == "geni_restart" || rule.from == OperationalState::kFailed) return "restart";
   return "";
 }
 
 std::string describe_span(Timestamp from, Timestamp to) {
   return format_rfc3339(from) + " .. " + format_rfc3339(to);
+}
+
+// <federa:snapshots> in the manifest: the slice's snapshots, newest first.
+std::optional<rspec::Extension> snapshots_extension(const std::vector<snapshot::SnapshotRecord>& snapshots) {
+  if (snapshots.empty()) return std::nullopt;
+  constexpr const char* kNamespace = "urn:federa:rspec:snapshot:1";
+  std::string xml = std::string("<federa:snapshots xmlns:federa=\"") + kNamespace + "\">";
+  for (const auto& record : snapshots) {
+    xml += "<federa:snapshot id=\"" + record.id + "\" created=\"" + format_rfc3339(record.created) + "\" mode=\"" +
+           snapshot::to_string(record.mode) + "\" nodes=\"" + std::to_string(record.nodes.size()) +
+           "\" frames=\"" + std::to_string(record.frames) + "\" bytes=\"" + std::to_string(record.bytes) + "\"/>";
+  }
+  return rspec::Extension{kNamespace, "snapshots", xml + "</federa:snapshots>"};
 }
 
 template <class F>
@@ -238,7 +254,17 @@ SliceView Aggregate::provision(const Target& target, Timestamp credential_expiry
   return provisioned;
 }
 
-std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::string& action, bool best_effort) {
+void require_snapshot(store::Transaction& tx, const std::string& slice_urn, const std::string& id) {
+  if (id.empty()) throw GeniError(GeniCode::kBadArgs, "federa_restore needs the option federa_snapshot_id");
+  const auto snapshot = snapshot::snapshot_store::find(tx, id);
+  if (!snapshot || snapshot->slice_urn != slice_urn) {
+    throw GeniError(GeniCode::kSearchFailed, "slice " + slice_urn + " has no snapshot '" + id +
+                                                 "' (Describe lists its snapshots)");
+  }
+}
+
+std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::string& action, bool best_effort,
+                                              const std::string& snapshot_id) {
   if (!is_known_action(action)) {
     std::string known;
     for (const ActionRule& rule : action_rules()) known += (known.empty() ? "" : ", ") + std::string(rule.action);
@@ -246,6 +272,7 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
   }
   const Timestamp now = now_utc();
   auto outcomes = write([&](store::Transaction& tx) {
+    if (action == "federa_restore") require_snapshot(tx, target.slice_urn, snapshot_id);
     std::vector<ActionOutcome> outcomes;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
       const auto rule = sliver.states.allocation == AllocationState::kProvisioned
@@ -259,7 +286,7 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
         continue;
       }
       if (rule->during != rule->from) {
-        sliver.pending = pending_work(*rule);
+        sliver.pending = pending_work(*rule, snapshot_id);
         sliver.states.operational = rule->during;
         sliver.error.clear();
         slice_store::update_sliver(tx, sliver);
@@ -399,8 +426,11 @@ SliceView Aggregate::view(store::Transaction& tx, const std::string& slice_urn, 
   std::vector<rspec::RSpec> parsed;
   for (const std::string& request : slice_store::requests_of(tx, slice_urn)) parsed.push_back(rspec::parse_request(request));
   const auto users = slice_store::users_of(tx, slice_urn);
-  const std::string manifest = rspec::write_manifest(
-      manifest_of(parsed, slivers, users, planned_ports(tx, slice_urn, parsed, users)));
+  rspec::RSpec model = manifest_of(parsed, slivers, users, planned_ports(tx, slice_urn, parsed, users));
+  if (auto snapshots = snapshots_extension(snapshot::snapshot_store::list(tx, slice_urn))) {
+    model.extensions.push_back(std::move(*snapshots));
+  }
+  const std::string manifest = rspec::write_manifest(model);
   return {slice_urn, manifest, std::move(slivers)};
 }
 

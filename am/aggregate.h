@@ -68,7 +68,9 @@ class Aggregate {
   SliceView allocate(const std::string& slice_urn, const std::string& request_xml, Timestamp credential_expiry,
                      std::optional<Timestamp> end_time);
   SliceView provision(const Target& target, Timestamp credential_expiry, const ProvisionOptions& options);
-  std::vector<ActionOutcome> perform(const Target& target, const std::string& action, bool best_effort);
+  // `snapshot_id` names the snapshot for federa_restore (SEARCHFAILED if the slice has none such).
+  std::vector<ActionOutcome> perform(const Target& target, const std::string& action, bool best_effort,
+                                     const std::string& snapshot_id = "");
   std::vector<SliverRecord> renew(const Target& target, Timestamp requested, Timestamp credential_expiry,
                                   bool extend_alap);
   std::vector<SliverRecord> remove(const Target& target);

@@ -127,7 +127,9 @@ void add_v3(AmService& service, std::shared_ptr<Api> api) {
       api->aggregate_.set_users(call.target.slice_urn, users_value(users->second));
     }
     rpc::Array statuses;
-    for (const ActionOutcome& outcome : api->aggregate_.perform(call.target, action, bool_option(options, "geni_best_effort"))) {
+    const std::string snapshot = string_option(options, "federa_snapshot_id").value_or("");
+    for (const ActionOutcome& outcome :
+         api->aggregate_.perform(call.target, action, bool_option(options, "geni_best_effort"), snapshot)) {
       statuses.push_back(sliver_status(outcome.sliver, outcome.error));
     }
     return geni_success(rpc::Value(std::move(statuses)));

@@ -157,6 +157,7 @@ rpc::Value sliver_status(const SliverRecord& sliver, const std::string& error) {
       {"geni_operational_status", rpc::Value(to_string(sliver.states.operational))},
       {"geni_error", rpc::Value(error.empty() ? sliver.error : error)},
       {"geni_client_id", rpc::Value(sliver.client_id)},
+      {"federa_progress", rpc::Value(sliver.progress)},  // what the backend is doing (configuring, busy)
   });
 }
 

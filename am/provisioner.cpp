@@ -1,5 +1,6 @@
 #include "am/provisioner.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -93,6 +94,7 @@ class Provisioner::Pass {
     for (Planned& planned : planned_) converge_links(planned);
     for (Planned& planned : planned_) converge_nodes(planned);
     for (Planned& planned : planned_) cut_links(planned);
+    for (Planned& planned : planned_) slice_operation(planned);
     write();
     publish_link_devices();
     return report_;
@@ -351,6 +353,87 @@ class Provisioner::Pass {
     row.login = login_of(driver.login(name));
   }
 
+  // federa_snapshot / federa_restore asked of some of the slice's slivers: done now, for the
+  // nodes named and the links between them; every sliver concerned shows progress meanwhile.
+  void slice_operation(Planned& planned) {
+    std::string operation;
+    std::vector<const SliverRecord*> concerned;
+    for (const SliverRecord& record : planned.slice.slivers) {
+      if (!record.pending.starts_with("snapshot") && !record.pending.starts_with("restore:")) continue;
+      operation = record.pending;
+      concerned.push_back(&record);
+    }
+    if (concerned.empty()) return;
+    const snapshot::SliceDescription slice = describe(planned, concerned);
+    const auto progress = [&](std::string_view phase, double fraction) {
+      const std::string line = operation.substr(0, operation.find(':')) + ": " + std::string(phase) + " (" +
+                               std::to_string(static_cast<int>(fraction * 100)) + "%)";
+      owner_.store_.transaction([&](store::Transaction& tx) {
+        for (const SliverRecord* record : concerned) slice_store::set_progress(tx, record->urn, line);
+      });
+    };
+    std::string outcome;
+    try {
+      if (operation == "snapshot") {
+        outcome = "snapshot " + owner_.snapshots_.take(slice, {}, progress).id + " taken";
+      } else {
+        const auto report = owner_.snapshots_.restore(slice, operation.substr(operation.find(':') + 1), progress);
+        outcome = "restored " + operation.substr(operation.find(':') + 1) + " (" +
+                  std::to_string(report.frames_injected) + " frames re-injected)";
+      }
+      logger("backend")->info("event=slice_operation slice={} operation={} outcome={}", planned.slice.slice.urn,
+                              log_value(operation), log_value(outcome));
+    } catch (const std::exception& error) {
+      outcome = operation.substr(0, operation.find(':')) + " failed, the slice runs on as before: " + error.what();
+      logger("backend")->warn("event=slice_operation_failed slice={} operation={} error={}", planned.slice.slice.urn,
+                              log_value(operation), log_value(error.what()));
+    }
+    for (const SliverRecord* record : concerned) {
+      SliverRecord& row = after(*record);
+      row.pending.clear();
+      if (row.states.operational != S::kFailed) row.progress = outcome;
+    }
+  }
+
+  // The nodes concerned with their ports, and the links whose both ends are among them.
+  snapshot::SliceDescription describe(const Planned& planned, const std::vector<const SliverRecord*>& concerned) {
+    snapshot::SliceDescription slice{planned.slice.slice.urn, {}, {}};
+    std::set<std::string> clients;
+    for (const SliverRecord* record : concerned) clients.insert(record->client_id);
+    for (const PlannedNode& node : planned.plan.nodes) {
+      const SliverRecord& record = *sliver(planned, node.sliver_urn);
+      if (!clients.contains(record.client_id)) continue;
+      snapshot::SliceNode member{node.spec.name, owner_.driver(node.driver_uri), {}};
+      for (const PlannedPort& port : planned.plan.ports.at(record.client_id)) {
+        member.ports.push_back({port.link_client_id, port.port.tap, netns_of(planned, port)});
+      }
+      slice.nodes.push_back(std::move(member));
+    }
+    for (const PlannedLink& link : planned.plan.links) {
+      const SliverRecord& record = *sliver(planned, link.sliver_urn);
+      if (!link.simulated && clients.contains(record.link->node_a) && clients.contains(record.link->node_b)) {
+        slice.links.push_back(link.segment);
+      }
+    }
+    std::erase_if(slice.nodes, [&](snapshot::SliceNode& node) {
+      std::erase_if(node.ports, [&](const snapshot::SlicePort& port) {
+        return std::none_of(slice.links.begin(), slice.links.end(),
+                            [&](const auto& segment) { return segment.link_id == port.link_id; });
+      });
+      return node.driver == nullptr;
+    });
+    return slice;
+  }
+
+  static std::string netns_of(const Planned& planned, const PlannedPort& port) {
+    for (const PlannedLink& link : planned.plan.links) {
+      for (const federation::HostNetwork& host : link.segment.hosts) {
+        if (federation::LinkDriver::bridge_name(link.segment, host) == port.port.bridge) return host.netns;
+      }
+    }
+    return "";
+  }
+
   void publish_link_devices() {
     std::vector<LinkDevice> devices;
     for (const Planned& planned : planned_) {
@@ -406,7 +489,8 @@ class Provisioner::Pass {
 Provisioner::Provisioner(store::Store& store, std::shared_ptr<federation::InventoryHolder> inventory,
                          BackendOptions options)
     : store_(store), inventory_(std::move(inventory)), options_(std::move(options)),
-      links_(federation::probe_net_capabilities()) {}
+      links_(federation::probe_net_capabilities()),
+      snapshots_(store_, options_.nodes.state_dir / "snapshots") {}
 
 Provisioner::~Provisioner() { stop(); }
 

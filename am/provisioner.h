@@ -6,6 +6,9 @@
 //     rebuilt where their nodes are missing);
 //   - each link sliver's segment exists (bridge, VXLAN port) and is cut while the slice is shut
 //     down or the link stopped;
+//   - slivers with a pending slice operation (federa_snapshot, federa_restore) get it done on
+//     this thread, one at a time, with progress written to their rows while it runs
+//     (snapshot/slice_snapshotter.h: a failure leaves the slice running as before);
 //   - each node sliver's node exists and is on, off or paused as its state asks:
 //     geni_configuring/geni_ready -> on, geni_stopping/geni_notready -> off, shut-down slice ->
 //     paused; pending "restart" and "update_keys" are done once; a QEMU node gets a host port
@@ -31,6 +34,7 @@
 #include "federation/inventory_holder.h"
 #include "federation/link_driver.h"
 #include "federation/node_driver.h"
+#include "snapshot/slice_snapshotter.h"
 #include "store/store.h"
 
 namespace federa::am {
@@ -86,6 +90,7 @@ class Provisioner {
   std::shared_ptr<federation::InventoryHolder> inventory_;
   BackendOptions options_;
   federation::LinkDriver links_;
+  snapshot::SliceSnapshotter snapshots_;
   std::map<std::string, std::unique_ptr<federation::NodeDriver>> drivers_;
   std::map<std::string, std::string> driver_errors_;  // uri -> why it cannot be opened (logged once)
   std::mutex pass_mutex_;

@@ -194,6 +194,10 @@ bool record_backend_state(store::Transaction& tx, const SliverRecord& before, co
                  after.pending, after.progress, after.login, before.pending) == 1;
 }
 
+void set_progress(store::Transaction& tx, const std::string& urn, const std::string& progress) {
+  tx.exec("UPDATE slivers SET progress = $2 WHERE urn = $1", urn, progress);
+}
+
 void delete_sliver(store::Transaction& tx, const std::string& urn) {
   tx.exec("DELETE FROM reservations WHERE sliver_urn = $1", urn);
   tx.exec("DELETE FROM slivers WHERE urn = $1", urn);

@@ -70,6 +70,8 @@ void update_sliver(store::Transaction& tx, const SliverRecord& sliver);
 // changed it in between wins); false when it did not apply.
 bool record_backend_state(store::Transaction& tx, const SliverRecord& before, const SliverRecord& after);
 void delete_sliver(store::Transaction& tx, const std::string& urn);
+// The progress line of a long backend operation (Status shows it while it runs).
+void set_progress(store::Transaction& tx, const std::string& urn, const std::string& progress);
 
 void save_request(store::Transaction& tx, const std::string& slice_urn, const std::string& request, Timestamp now);
 std::vector<std::string> requests_of(store::Transaction& tx, const std::string& slice_urn);

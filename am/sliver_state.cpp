@@ -63,6 +63,9 @@ const std::vector<ActionRule>& action_rules() {
       {"geni_stop", S::kReady, S::kStopping, S::kNotReady},
       {"geni_stop", S::kConfiguring, S::kStopping, S::kNotReady},
       {"geni_update_users", S::kReady, S::kReadyBusy, S::kReady},
+      // Consistent snapshot of the slice's running nodes and links, and back to one (issue 9).
+      {"federa_snapshot", S::kReady, S::kReadyBusy, S::kReady},
+      {"federa_restore", S::kReady, S::kReadyBusy, S::kReady},
   };
   return rules;
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/am_setup.h"
+#include "app/cmd_admin_snapshot.h"
 #include "app/commands.h"
 #include "common/log.h"
 
@@ -54,6 +55,30 @@ CLI::App* subcommand(CLI::App& admin, AdminOptions& options, const char* name, c
   return command;
 }
 
+void add_snapshot_commands(CLI::App& admin) {
+  auto options = std::make_shared<AdminSnapshotOptions>();
+  const auto command = [&](const char* name, const char* help) {
+    CLI::App* sub = admin.add_subcommand(name, help);
+    add_am_options(*sub, options->am, false);
+    return sub;
+  };
+  CLI::App* take = command("snapshot", "Consistent snapshot of a running slice (nodes and in-flight frames), by federa am");
+  take->add_option("slice", options->slice_urn, "slice URN")->required();
+  take->add_option("--timeout", options->timeout_s, "seconds to wait for the aggregate");
+  take->callback([options] { run_slice_operation(*options, "federa_snapshot"); });
+  CLI::App* back = command("restore", "Return a slice to one of its snapshots, by federa am");
+  back->add_option("slice", options->slice_urn, "slice URN")->required();
+  back->add_option("snapshot", options->snapshot_id, "snapshot id (federa admin snapshots)")->required();
+  back->add_option("--timeout", options->timeout_s, "seconds to wait for the aggregate");
+  back->callback([options] { run_slice_operation(*options, "federa_restore"); });
+  CLI::App* list = command("snapshots", "List snapshots, of one slice or of all");
+  list->add_option("slice", options->slice_urn, "slice URN");
+  list->callback([options] { list_snapshots(*options); });
+  CLI::App* remove = command("delete-snapshot", "Forget a snapshot and delete its files");
+  remove->add_option("snapshot", options->snapshot_id, "snapshot id")->required();
+  remove->callback([options] { delete_snapshot(*options); });
+}
+
 }  // namespace
 
 void add_admin_command(CLI::App& app) {
@@ -80,6 +105,7 @@ void add_admin_command(CLI::App& app) {
   undrain->callback([options] { drain(*options, false); });
   CLI::App* drained = subcommand(*admin, *options, "drained", "List drained hosts");
   drained->callback([options] { list_drained(*options); });
+  add_snapshot_commands(*admin);
 }
 
 }  // namespace federa::app

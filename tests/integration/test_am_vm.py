@@ -42,6 +42,12 @@ def wait_ping(address, timeout=60):
     return True
 
 
+def counter(address):
+    """The test guest's counter (TCP 7001, one more every second)."""
+    with socket.create_connection((address, 7001), timeout=10) as conn:
+        return int(conn.makefile().read().strip())
+
+
 class QemuBackendTest(unittest.TestCase):
     def setUp(self):
         self.network = PrivateNetwork("vm")  # the AM's "host namespace" is this test's own
@@ -49,7 +55,7 @@ class QemuBackendTest(unittest.TestCase):
         guest = os.path.join(self.tmp.name, "guest")
         run(os.path.join(SOURCE, "tests", "vm", "build_guest.sh"), guest)
         config = (f'[images.busybox]\nkernel = "{guest}/vmlinuz"\ninitrd = "{guest}/initrd.gz"\n'
-                  f'cmdline = "console=ttyS0 quiet panic=-1"\n[backend]\ndefault_image = "busybox"\n')
+                  f'cmdline = "console=ttyS0 quiet panic=-1 federa_counter"\n[backend]\ndefault_image = "busybox"\n')
         inventory = ('[[site]]\nname = "local"\nauthority = "federa.local"\n[site.switch]\nvlans = "100-199"\n'
                      f'[[site.host]]\nname = "vmhost"\nbackend = "qemu:///embed?root={self.tmp.name}/embed"\n'
                      'vcpus = 4\nmemory_mb = 4096\ndisk_gb = 10\nslots = 4\nsliver_types = ["default-vm"]\n')
@@ -113,6 +119,24 @@ class QemuBackendTest(unittest.TestCase):
                     "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
                     "alice@127.0.0.1", "true", check=False, timeout=60)
         self.assertNotEqual(other.returncode, 0)
+        # a consistent snapshot of the running slice, then back to it: the guest's counter goes back
+        before = counter("10.79.0.1")
+        acted = v3.PerformOperationalAction([urn], creds, "federa_snapshot", {})
+        self.assertEqual(acted["code"]["geni_code"], 0, acted["output"])
+        self.assertEqual({s["geni_operational_status"] for s in acted["value"]}, {"geni_ready_busy"})
+        done = wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
+        self.assertTrue(all(s["federa_progress"].startswith("snapshot ") for s in done["geni_slivers"]), done)
+        described = ET.fromstring(v3.Describe([urn], creds, {"geni_rspec_version": RSPEC_VERSION})["value"]["geni_rspec"])
+        snapshots = [e.get("id") for e in described.iter("{urn:federa:rspec:snapshot:1}snapshot")]
+        self.assertEqual(len(snapshots), 1)
+        time.sleep(3)
+        later = counter("10.79.0.1")
+        self.assertGreater(later, before + 1)
+        acted = v3.PerformOperationalAction([urn], creds, "federa_restore", {"federa_snapshot_id": snapshots[0]})
+        self.assertEqual(acted["code"]["geni_code"], 0, acted["output"])
+        wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
+        self.assertLess(counter("10.79.0.1"), later)
+        self.assertTrue(wait_ping("10.79.0.2"))
         # stop and start one VM through the AM API
         vm1 = next(s["geni_sliver_urn"] for s in answer["value"]["geni_slivers"]
                    if s["geni_sliver_urn"] in {n.get("sliver_id") for n in manifest.iter(f"{{{GENI3_NS}}}node")
