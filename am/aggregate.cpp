@@ -79,10 +79,11 @@ std::string kind_of_urn(const std::string& urn) {
 }
 
 // What the backend worker must do beyond reaching the rule's state.
-std::string pending_work(const ActionRule& rule, const std::string& snapshot_id) {
+std::string pending_work(const ActionRule& rule, const std::string& argument) {
   if (rule.action == "geni_update_users") return "update_keys";
   if (rule.action == "federa_snapshot") return "snapshot";
-  if (rule.action == "federa_restore") return "restore:" + snapshot_id;
+  if (rule.action == "federa_restore") return "restore:" + argument;
+  if (rule.action == "federa_migrate") return "migrate:" + argument;
   if (rule.action == "geni_restart" || rule.from == OperationalState::kFailed) return "restart";
   return "";
 }
@@ -152,6 +153,28 @@ void Aggregate::drain(const std::string& host_urn, bool drained) {
     slice_store::set_drained(tx, host_urn, drained, now);
     slice_store::record_event(tx, now, "", "", drained ? "host_drained" : "host_returned", host_urn);
   });
+}
+
+std::vector<SliverRecord> Aggregate::drain_host(const std::string& host_urn) {
+  drain(host_urn, true);
+  const Timestamp now = now_utc();
+  auto moving = write([&](store::Transaction& tx) {
+    std::vector<SliverRecord> moving;
+    for (SliverRecord& sliver : slice_store::all_slivers(tx)) {
+      if (!sliver.node || sliver.node->host_urn != host_urn || sliver.states.allocation != AllocationState::kProvisioned ||
+          sliver.states.operational != OperationalState::kReady) {
+        continue;
+      }
+      sliver.states.operational = OperationalState::kReadyBusy;
+      sliver.pending = "migrate:";
+      slice_store::update_sliver(tx, sliver);
+      slice_store::record_event(tx, now, sliver.slice_urn, sliver.urn, "federa_migrate", "drain " + host_urn);
+      moving.push_back(std::move(sliver));
+    }
+    return moving;
+  });
+  backend_changed();
+  return moving;
 }
 
 std::vector<std::string> Aggregate::drained_hosts() const {
@@ -264,7 +287,10 @@ void require_snapshot(store::Transaction& tx, const std::string& slice_urn, cons
 }
 
 std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::string& action, bool best_effort,
-                                              const std::string& snapshot_id) {
+                                              const std::string& argument) {
+  if (action == "federa_migrate" && !argument.empty() && !inventory_->snapshot()->find_host(argument)) {
+    throw GeniError(GeniCode::kSearchFailed, "federa_destination " + argument + " is not a host of this aggregate");
+  }
   if (!is_known_action(action)) {
     std::string known;
     for (const ActionRule& rule : action_rules()) known += (known.empty() ? "" : ", ") + std::string(rule.action);
@@ -272,9 +298,13 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
   }
   const Timestamp now = now_utc();
   auto outcomes = write([&](store::Transaction& tx) {
-    if (action == "federa_restore") require_snapshot(tx, target.slice_urn, snapshot_id);
+    if (action == "federa_restore") require_snapshot(tx, target.slice_urn, argument);
     std::vector<ActionOutcome> outcomes;
     for (SliverRecord& sliver : target_slivers(tx, target)) {
+      if (action == "federa_migrate" && sliver.kind == SliverKind::kLink) {
+        outcomes.push_back({std::move(sliver), ""});  // links follow their nodes
+        continue;
+      }
       const auto rule = sliver.states.allocation == AllocationState::kProvisioned
                             ? find_action(action, sliver.states.operational)
                             : std::nullopt;
@@ -286,7 +316,7 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
         continue;
       }
       if (rule->during != rule->from) {
-        sliver.pending = pending_work(*rule, snapshot_id);
+        sliver.pending = pending_work(*rule, argument);
         sliver.states.operational = rule->during;
         sliver.error.clear();
         slice_store::update_sliver(tx, sliver);

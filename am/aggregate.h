@@ -68,9 +68,14 @@ class Aggregate {
   SliceView allocate(const std::string& slice_urn, const std::string& request_xml, Timestamp credential_expiry,
                      std::optional<Timestamp> end_time);
   SliceView provision(const Target& target, Timestamp credential_expiry, const ProvisionOptions& options);
-  // `snapshot_id` names the snapshot for federa_restore (SEARCHFAILED if the slice has none such).
+  // `argument`: for federa_restore the snapshot id (SEARCHFAILED if the slice has none such), for
+  // federa_migrate the destination host URN ("" = the mapper chooses; SEARCHFAILED for a host the
+  // inventory lacks). federa_migrate concerns node slivers only; links follow their nodes.
   std::vector<ActionOutcome> perform(const Target& target, const std::string& action, bool best_effort,
-                                     const std::string& snapshot_id = "");
+                                     const std::string& argument = "");
+  // Drains the host and asks the backend worker to move every provisioned node off it (the
+  // mapper chooses where); returns the slivers asked to move.
+  std::vector<SliverRecord> drain_host(const std::string& host_urn);
   std::vector<SliverRecord> renew(const Target& target, Timestamp requested, Timestamp credential_expiry,
                                   bool extend_alap);
   std::vector<SliverRecord> remove(const Target& target);

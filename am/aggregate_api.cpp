@@ -127,9 +127,10 @@ void add_v3(AmService& service, std::shared_ptr<Api> api) {
       api->aggregate_.set_users(call.target.slice_urn, users_value(users->second));
     }
     rpc::Array statuses;
-    const std::string snapshot = string_option(options, "federa_snapshot_id").value_or("");
+    const std::string argument = string_option(options, action == "federa_migrate" ? "federa_destination"
+                                                                                    : "federa_snapshot_id").value_or("");
     for (const ActionOutcome& outcome :
-         api->aggregate_.perform(call.target, action, bool_option(options, "geni_best_effort"), snapshot)) {
+         api->aggregate_.perform(call.target, action, bool_option(options, "geni_best_effort"), argument)) {
       statuses.push_back(sliver_status(outcome.sliver, outcome.error));
     }
     return geni_success(rpc::Value(std::move(statuses)));

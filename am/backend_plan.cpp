@@ -123,7 +123,8 @@ SlicePlan plan_slice(const PlanInputs& inputs) {
   for (const SliceUser& user : inputs.users) keys.insert(keys.end(), user.keys.begin(), user.keys.end());
   for (const SliverRecord& sliver : inputs.slivers) {
     if (!sliver.node) continue;
-    PlannedNode node{sliver.urn, host_of(inputs.inventory, sliver.node->host_urn).backend, {}};
+    const federation::Host& host = host_of(inputs.inventory, sliver.node->host_urn);
+    PlannedNode node{sliver.urn, host.backend, host.migration_uri, {}};
     node.spec.name = federation::domain_name(inputs.slice_urn, sliver.client_id);
     node.spec.image = image_of(inputs.requests, sliver.client_id, inputs.default_image);
     node.spec.vcpus = std::max(1, sliver.node->demand.vcpus);

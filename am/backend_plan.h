@@ -24,6 +24,7 @@ namespace federa::am {
 struct PlannedNode {
   std::string sliver_urn;
   std::string driver_uri;  // the host's backend
+  std::string peer_uri;    // the host's migration URI (Host::migration_uri)
   federation::NodeSpec spec;
 };
 

@@ -1,5 +1,9 @@
 #include "am/ops_source.h"
 
+#include "am/backend_plan.h"
+#include "common/geni_error.h"
+#include "rspec/parse.h"
+
 #include <map>
 #include <set>
 
@@ -73,6 +77,10 @@ struct State {
   std::vector<SliceRecord> slices;
   std::map<std::string, std::vector<std::string>> users;  // by slice
   std::vector<SliverRecord> slivers;
+  // Slices with provisioned slivers: what the backend plan needs to name their ports.
+  std::map<std::string, std::vector<rspec::RSpec>> requests;
+  std::map<std::string, std::vector<SliceUser>> slice_users;
+  std::map<std::string, Timestamp> provisioned_at;  // by sliver
 };
 
 State read_state(store::Store& store) {
@@ -83,6 +91,18 @@ State read_state(store::Store& store) {
       for (const SliceUser& user : slice_store::users_of(tx, slice.urn)) state.users[slice.urn].push_back(user.urn);
     }
     state.slivers = slice_store::all_slivers(tx);
+    for (const SliverRecord& sliver : state.slivers) {
+      if (sliver.states.allocation != AllocationState::kProvisioned) continue;
+      if (!state.requests.contains(sliver.slice_urn)) {
+        for (const std::string& text : slice_store::requests_of(tx, sliver.slice_urn)) {
+          state.requests[sliver.slice_urn].push_back(rspec::parse_request(text));
+        }
+        state.slice_users[sliver.slice_urn] = slice_store::users_of(tx, sliver.slice_urn);
+      }
+      const auto at = tx.query_one("SELECT MIN(at) FROM events WHERE sliver_urn = $1 AND kind = 'provisioned'", sliver.urn);
+      state.provisioned_at[sliver.urn] =
+          at && !at->is_null(0) ? parse_rfc3339(at->get<std::string>(0)).value_or(sliver.start_time) : sliver.start_time;
+    }
     return state;
   });
 }
@@ -212,9 +232,45 @@ std::vector<gmoc::Sliver> OpsSource::slivers() const {
   return slivers;
 }
 
+namespace {
+
+// The IP address and MAC of every port the backend gives the slice's provisioned nodes.
+void add_port_bindings(const State& state, const std::string& slice_urn, const federation::Inventory& inventory,
+                       std::vector<gmoc::Binding>& bindings) {
+  std::vector<SliverRecord> provisioned;
+  for (const SliverRecord& sliver : state.slivers) {
+    if (sliver.slice_urn == slice_urn && sliver.states.allocation == AllocationState::kProvisioned) {
+      provisioned.push_back(sliver);
+    }
+  }
+  SlicePlan plan;
+  try {
+    plan = plan_slice({slice_urn, provisioned, state.requests.at(slice_urn), state.slice_users.at(slice_urn), inventory, ""});
+  } catch (const GeniError&) {
+    return;  // a host left the inventory: its addresses are not known any more
+  }
+  const auto users = state.users.find(slice_urn);
+  for (const SliverRecord& sliver : provisioned) {
+    if (!sliver.node) continue;
+    for (const PlannedPort& port : plan.ports[sliver.client_id]) {
+      const std::string interface = sliver.client_id + ":" + port.link_client_id;
+      for (auto [kind, value] : {std::pair{gmoc::BindingKind::kIp, port.port.address.substr(0, port.port.address.find('/'))},
+                                 std::pair{gmoc::BindingKind::kMac, port.port.mac}}) {
+        bindings.push_back({kind, value, interface, slice_urn, sliver.urn,
+                            users == state.users.end() ? std::vector<std::string>{} : users->second,
+                            state.provisioned_at.at(sliver.urn), std::nullopt});
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<gmoc::Binding> OpsSource::live_bindings() const {
   const State state = read_state(store_);
   std::vector<gmoc::Binding> bindings;
+  const auto inventory = inventory_->snapshot();
+  for (const auto& [slice_urn, requests] : state.requests) add_port_bindings(state, slice_urn, *inventory, bindings);
   for (const SliverRecord& sliver : state.slivers) {
     const auto users = state.users.find(sliver.slice_urn);
     gmoc::Binding binding;

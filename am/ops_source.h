@@ -4,8 +4,9 @@
 // "switch" named switch-<site> with one port per host, named after the host, and one per
 // inter-site link, named after the link). Circuits: the inter-site links, and every link sliver
 // between two hosts. VLAN tags in use come from the link slivers' hops. Bindings: a node sliver
-// holds its host; a link sliver holds each tag of its path on that hop's segment. IPs and MACs are
-// not bound yet (no backend assigns them). Thread-safe: each call is one read transaction.
+// holds its host; a link sliver holds each tag of its path on that hop's segment. A provisioned
+// node holds the address and MAC of each of its ports (am/backend_plan: what the backend gives
+// it), from the sliver's provisioning on. Thread-safe: each call is one read transaction.
 // Samples: the aggregate's and each host's (is_available, num_vms_allocated, mem_used_kb) and,
 // for every link sliver between two hosts (its circuit, monitoring id <aggregate>_link_sliver-<uuid>),
 // is_available and max_bps (allocated bandwidth) always, and rx/tx_bps and rx/tx_pps once

@@ -6,10 +6,13 @@
 #include <sstream>
 
 #include "am/backend_plan.h"
+#include "am/replacement.h"
+#include "snapshot/ensemble_migration.h"
 #include "am/slice_store.h"
 #include "common/geni_error.h"
 #include "common/log.h"
 #include "federation/backend_names.h"
+#include "federation/command.h"
 #include "federation/host_links.h"
 #include "federation/net_capabilities.h"
 #include "rspec/parse.h"
@@ -131,7 +134,7 @@ class Provisioner::Pass {
         desired_nodes_.insert(node.spec.name);
         const SliverRecord& record = *find(slice.slivers, node.sliver_urn);
         if (forwards_login(node.driver_uri)) node.spec.login_port = port_of(record.login);
-        if (node.spec.login_port) login_ports_[node.driver_uri].insert(node.spec.login_port);
+        if (node.spec.login_port) login_ports_.insert(node.spec.login_port);
       }
       for (const PlannedLink& link : plan.links) keep_devices(link);
       planned_.push_back({std::move(slice), std::move(plan)});
@@ -153,7 +156,9 @@ class Provisioner::Pass {
   // Removes every federa node, device and table no provisioned sliver wants.
   void sweep() {
     for (const federation::Host& host : inventory_.hosts()) {
-      if (federation::NodeDriver* driver = owner_.driver(host.backend)) sweep_nodes(*driver, host.backend);
+      if (federation::NodeDriver* driver = owner_.driver(host.backend, host.migration_uri)) {
+        sweep_nodes(*driver, host.backend);
+      }
     }
     for (const std::string& netns : link_namespaces(inventory_)) sweep_devices(netns);
   }
@@ -208,21 +213,21 @@ class Provisioner::Pass {
     return find(planned.slice.slivers, urn);
   }
 
-  // The lowest login port of the range no node on the same host holds.
-  int allocate_login_port(const std::string& uri) {
-    std::set<int>& used = login_ports_[uri];
+  // The lowest login port of the range no node of the aggregate holds: unique across hosts, so
+  // a node keeps its port wherever it migrates.
+  int allocate_login_port() {
     for (int port = owner_.options_.first_login_port; port < owner_.options_.first_login_port + owner_.options_.login_ports;
          ++port) {
-      if (used.insert(port).second) return port;
+      if (login_ports_.insert(port).second) return port;
     }
-    throw GeniError(GeniCode::kServerError, "every login port of " + uri + " is taken; widen backend.login_ports");
+    throw GeniError(GeniCode::kServerError, "every login port is taken; widen backend.login_ports");
   }
 
   void converge_links(Planned& planned) {
     for (const PlannedLink& link : planned.plan.links) {
       const SliverRecord& record = *sliver(planned, link.sliver_urn);
       if (record.states.operational == S::kFailed) continue;
-      if (!link.simulated && !segment_exists(link.segment)) build_segment(record, link.segment);
+      if (!link.simulated && !segment_exists(link.segment)) build_segment(record, link.segment, planned.plan);
       if (after(record).states.operational == S::kFailed) continue;
       SliverRecord& row = after(record);
       const bool on = wants_on(record.states.operational) && !planned.slice.slice.shutdown;
@@ -231,24 +236,46 @@ class Provisioner::Pass {
     }
   }
 
-  bool segment_exists(const federation::SegmentSpec& segment) {
+  // Every device the segment needs is there (a node that moved changes a link's hosts).
+  static bool segment_exists(const federation::SegmentSpec& segment) {
     for (const federation::HostNetwork& host : segment.hosts) {
-      bool found = false;
-      for (const auto& device : federation::list_links(host.netns)) found |= device.name == federation::LinkDriver::bridge_name(segment, host);
-      if (!found) return false;
+      std::set<std::string> present;
+      for (const auto& device : federation::list_links(host.netns)) present.insert(device.name);
+      for (const std::string& name : federation::LinkDriver::device_names(segment, host)) {
+        if (!present.contains(name)) return false;
+      }
     }
     return true;
   }
 
-  void build_segment(const SliverRecord& record, const federation::SegmentSpec& segment) {
+  // Builds what the segment lacks (existing bridges and their ports stay) and puts on its
+  // bridges the node ports that exist already (a running VM's tap after its bridge was lost).
+  void build_segment(const SliverRecord& record, const federation::SegmentSpec& segment, const SlicePlan& plan) {
     try {
-      owner_.links_.destroy_segment(segment);
-      owner_.links_.create_segment(segment);
+      owner_.links_.ensure_segment(segment);
+      reattach_ports(segment, plan);
       ++report_.built;
       logger("backend")->info("event=segment_built sliver={} link={} vni={}", record.urn, segment.link_id, segment.vni);
     } catch (const std::exception& error) {
       owner_.links_.destroy_segment(segment);
       fail(record, std::string("cannot build link ") + segment.link_id + ": " + error.what());
+    }
+  }
+
+  static void reattach_ports(const federation::SegmentSpec& segment, const SlicePlan& plan) {
+    for (const federation::HostNetwork& host : segment.hosts) {
+      const std::string bridge = federation::LinkDriver::bridge_name(segment, host);
+      std::string batch;
+      for (const auto& device : federation::list_links(host.netns)) {
+        for (const auto& [node, ports] : plan.ports) {
+          for (const PlannedPort& port : ports) {
+            if (port.port.tap == device.name && port.port.bridge == bridge && device.master != bridge) {
+              batch += "link set " + device.name + " master " + bridge + " up\n";
+            }
+          }
+        }
+      }
+      if (!batch.empty()) federation::run_checked(federation::ip_command(host.netns, {"-batch", "-"}), batch);
     }
   }
 
@@ -271,7 +298,7 @@ class Provisioner::Pass {
     for (PlannedNode& node : planned.plan.nodes) {
       const SliverRecord& record = *sliver(planned, node.sliver_urn);
       if (record.states.operational == S::kFailed) continue;
-      federation::NodeDriver* driver = owner_.driver(node.driver_uri);
+      federation::NodeDriver* driver = owner_.driver(node.driver_uri, node.peer_uri);
       if (!driver) {
         fail(record, "the host's backend " + node.driver_uri + " cannot be opened: " + owner_.driver_errors_[node.driver_uri]);
         continue;
@@ -286,16 +313,16 @@ class Provisioner::Pass {
   }
 
   void define(federation::NodeDriver& driver, PlannedNode& node, const Planned& planned) {
-    for (std::size_t i = 0; i < node.spec.ports.size(); ++i) node.spec.ports[i].mtu = port_mtu(planned, node, i);
-    if (forwards_login(node.driver_uri) && !node.spec.login_port) node.spec.login_port = allocate_login_port(node.driver_uri);
+    for (std::size_t i = 0; i < node.spec.ports.size(); ++i) node.spec.ports[i].mtu = port_mtu(planned.plan, node, i);
+    if (forwards_login(node.driver_uri) && !node.spec.login_port) node.spec.login_port = allocate_login_port();
     driver.define(node.spec);
     ++report_.built;
     logger("backend")->info("event=node_defined node={} backend={} image={}", node.spec.name,
                             log_value(node.driver_uri), log_value(node.spec.image));
   }
 
-  int port_mtu(const Planned& planned, const PlannedNode& node, std::size_t index) const {
-    for (const PlannedLink& link : planned.plan.links) {
+  int port_mtu(const SlicePlan& plan, const PlannedNode& node, std::size_t index) const {
+    for (const PlannedLink& link : plan.links) {
       for (const federation::HostNetwork& host : link.segment.hosts) {
         if (federation::LinkDriver::bridge_name(link.segment, host) == node.spec.ports[index].bridge) {
           return owner_.links_.mtu(link.segment, host);
@@ -327,7 +354,7 @@ class Provisioner::Pass {
       if (!on && !shutdown && (is_running(status.state) || status.state == DomainState::kPaused)) driver.stop(name);
     }
     SliverRecord& row = after(record);
-    row.pending.clear();
+    if (record.pending == "restart" || record.pending == "update_keys") row.pending.clear();
     report(driver, name, row, driver.status(name), shutdown);
   }
 
@@ -353,46 +380,131 @@ class Provisioner::Pass {
     row.login = login_of(driver.login(name));
   }
 
-  // federa_snapshot / federa_restore asked of some of the slice's slivers: done now, for the
-  // nodes named and the links between them; every sliver concerned shows progress meanwhile.
+  static std::string operation_of(const std::string& pending) {
+    for (const char* kind : {"snapshot", "restore", "migrate"}) {
+      if (pending.starts_with(kind)) return kind;
+    }
+    return "";
+  }
+
+  // federa_snapshot, federa_restore or federa_migrate asked of some of the slice's slivers:
+  // one kind per pass, done now; every sliver concerned shows progress meanwhile and the outcome
+  // after. A failure leaves the slice running as before.
   void slice_operation(Planned& planned) {
-    std::string operation;
+    std::string kind;
     std::vector<const SliverRecord*> concerned;
     for (const SliverRecord& record : planned.slice.slivers) {
-      if (!record.pending.starts_with("snapshot") && !record.pending.starts_with("restore:")) continue;
-      operation = record.pending;
+      const std::string operation = operation_of(record.pending);
+      if (operation.empty() || (!kind.empty() && operation != kind)) continue;
+      kind = operation;
       concerned.push_back(&record);
     }
     if (concerned.empty()) return;
-    const snapshot::SliceDescription slice = describe(planned, concerned);
     const auto progress = [&](std::string_view phase, double fraction) {
-      const std::string line = operation.substr(0, operation.find(':')) + ": " + std::string(phase) + " (" +
-                               std::to_string(static_cast<int>(fraction * 100)) + "%)";
+      const std::string line =
+          kind + ": " + std::string(phase) + " (" + std::to_string(static_cast<int>(fraction * 100)) + "%)";
       owner_.store_.transaction([&](store::Transaction& tx) {
         for (const SliverRecord* record : concerned) slice_store::set_progress(tx, record->urn, line);
       });
     };
     std::string outcome;
     try {
-      if (operation == "snapshot") {
-        outcome = "snapshot " + owner_.snapshots_.take(slice, {}, progress).id + " taken";
-      } else {
-        const auto report = owner_.snapshots_.restore(slice, operation.substr(operation.find(':') + 1), progress);
-        outcome = "restored " + operation.substr(operation.find(':') + 1) + " (" +
-                  std::to_string(report.frames_injected) + " frames re-injected)";
-      }
-      logger("backend")->info("event=slice_operation slice={} operation={} outcome={}", planned.slice.slice.urn,
-                              log_value(operation), log_value(outcome));
+      outcome = kind == "migrate" ? migrate(planned, concerned, progress) : snapshot_or_restore(planned, concerned, progress);
+      logger("backend")->info("event=slice_operation slice={} operation={} outcome={}", planned.slice.slice.urn, kind,
+                              log_value(outcome));
     } catch (const std::exception& error) {
-      outcome = operation.substr(0, operation.find(':')) + " failed, the slice runs on as before: " + error.what();
+      outcome = kind + " failed, the slice runs on as before: " + error.what();
       logger("backend")->warn("event=slice_operation_failed slice={} operation={} error={}", planned.slice.slice.urn,
-                              log_value(operation), log_value(error.what()));
+                              kind, log_value(error.what()));
     }
     for (const SliverRecord* record : concerned) {
       SliverRecord& row = after(*record);
       row.pending.clear();
       if (row.states.operational != S::kFailed) row.progress = outcome;
     }
+  }
+
+  std::string snapshot_or_restore(const Planned& planned, const std::vector<const SliverRecord*>& concerned,
+                                  const snapshot::Progress& progress) {
+    const snapshot::SliceDescription slice = describe(planned, concerned);
+    const std::string& pending = concerned.front()->pending;
+    if (pending == "snapshot") return "snapshot " + owner_.snapshots_.take(slice, {}, progress).id + " taken";
+    const std::string id = pending.substr(pending.find(':') + 1);
+    const auto report = owner_.snapshots_.restore(slice, id, progress);
+    return "restored " + id + " (" + std::to_string(report.frames_injected) + " frames re-injected)";
+  }
+
+  // Places the slivers again (replacement.h) and stores it, in one transaction.
+  std::vector<SliverRecord> place(const std::vector<SliverRecord>& slivers, const std::map<std::string, std::string>& hosts) {
+    return owner_.store_.transaction([&](store::Transaction& tx) {
+      const federation::Inventory inventory = inventory_.with_drained(slice_store::drained_hosts(tx));
+      auto placed = replace_nodes(inventory, usage_except(slice_store::all_slivers(tx), slivers), slivers, hosts);
+      for (const SliverRecord& sliver : placed) slice_store::replace_placement(tx, sliver);
+      return placed;
+    });
+  }
+
+  // Live migration of the nodes concerned (to their federa_destination, or where the mapper puts
+  // them): store the new placement, build the links as they will be (ports that exist stay on
+  // them), move the nodes at once (snapshot::migrate_ensemble), and put back where they were the
+  // nodes that did not move.
+  std::string migrate(const Planned& planned, const std::vector<const SliverRecord*>& concerned,
+                      const snapshot::Progress& progress) {
+    std::map<std::string, std::string> hosts;
+    for (const SliverRecord* record : concerned) {
+      if (record->node) hosts[record->client_id] = record->pending.substr(record->pending.find(':') + 1);
+    }
+    snapshot::report(progress, "place", 0.05);
+    const std::vector<SliverRecord> placed = place(planned.slice.slivers, hosts);
+    SlicePlan next = plan_slice({planned.slice.slice.urn, placed, planned.slice.requests, planned.slice.users, inventory_,
+                                 owner_.options_.default_image});
+    snapshot::report(progress, "links", 0.15);
+    for (const PlannedLink& link : next.links) {
+      const SliverRecord& record = *find(placed, link.sliver_urn);
+      if (link.simulated || (!hosts.contains(record.link->node_a) && !hosts.contains(record.link->node_b))) continue;
+      owner_.links_.ensure_segment(link.segment);  // both ends keep their bridges during the move
+      reattach_ports(link.segment, next);
+    }
+    std::vector<snapshot::NodeMove> moves;
+    std::map<std::string, std::string> origin;  // node name -> client_id
+    for (PlannedNode& node : next.nodes) {
+      const SliverRecord& before = *sliver(planned, node.sliver_urn);
+      const SliverRecord& now = *find(placed, node.sliver_urn);
+      if (!hosts.contains(before.client_id) || before.node->host_urn == now.node->host_urn) continue;
+      const PlannedNode& old = *std::find_if(planned.plan.nodes.begin(), planned.plan.nodes.end(),
+                                             [&](const PlannedNode& n) { return n.sliver_urn == node.sliver_urn; });
+      for (std::size_t i = 0; i < node.spec.ports.size(); ++i) node.spec.ports[i].mtu = port_mtu(next, node, i);
+      moves.push_back({node.spec.name, owner_.driver(old.driver_uri, old.peer_uri),
+                       owner_.driver(node.driver_uri, node.peer_uri), node.spec.ports});
+      origin[node.spec.name] = before.client_id;
+      if (!moves.back().from || !moves.back().to) throw GeniError(GeniCode::kServerError, "a host's backend cannot be opened");
+    }
+    if (moves.empty()) return "nothing moved: every node is where it was asked to be";
+    const auto results = snapshot::migrate_ensemble(moves, [&](std::string_view phase, double f) {
+      snapshot::report(progress, phase, 0.2 + 0.75 * f);
+    });
+    std::map<std::string, std::string> back;
+    std::string outcome;
+    for (const snapshot::MoveResult& result : results) {
+      const SliverRecord& before = *find(planned.slice.slivers, *sliver_urn_of(planned, origin[result.node]));
+      if (result.moved) {
+        outcome += (outcome.empty() ? "" : "; ") + origin[result.node] + " moved to " +
+                   find(placed, before.urn)->node->host_urn + " (downtime " +
+                   std::to_string(static_cast<long>(result.stats.downtime_ms)) + " ms)";
+      } else {
+        back[before.client_id] = before.node->host_urn;
+        outcome += (outcome.empty() ? "" : "; ") + origin[result.node] + " stayed: " + result.error;
+      }
+    }
+    if (!back.empty()) place(placed, back);  // the links follow at the next pass
+    return outcome;
+  }
+
+  static const std::string* sliver_urn_of(const Planned& planned, const std::string& client_id) {
+    for (const SliverRecord& record : planned.slice.slivers) {
+      if (record.client_id == client_id) return &record.urn;
+    }
+    return nullptr;
   }
 
   // The nodes concerned with their ports, and the links whose both ends are among them.
@@ -403,7 +515,7 @@ class Provisioner::Pass {
     for (const PlannedNode& node : planned.plan.nodes) {
       const SliverRecord& record = *sliver(planned, node.sliver_urn);
       if (!clients.contains(record.client_id)) continue;
-      snapshot::SliceNode member{node.spec.name, owner_.driver(node.driver_uri), {}};
+      snapshot::SliceNode member{node.spec.name, owner_.driver(node.driver_uri, node.peer_uri), {}};
       for (const PlannedPort& port : planned.plan.ports.at(record.client_id)) {
         member.ports.push_back({port.link_client_id, port.port.tap, netns_of(planned, port)});
       }
@@ -480,7 +592,7 @@ class Provisioner::Pass {
   std::map<std::string, std::set<std::string>> desired_devices_;
   std::map<std::string, std::set<std::string>> desired_tables_;
   std::set<federation::NodeDriver*> swept_drivers_;
-  std::map<std::string, std::set<int>> login_ports_;  // driver URI -> ports its nodes hold
+  std::set<int> login_ports_;  // held by the aggregate's QEMU nodes
   std::map<std::string, SliverRecord> before_;
   std::map<std::string, SliverRecord> after_;
   PassReport report_;
@@ -494,16 +606,19 @@ Provisioner::Provisioner(store::Store& store, std::shared_ptr<federation::Invent
 
 Provisioner::~Provisioner() { stop(); }
 
-federation::NodeDriver* Provisioner::driver(const std::string& uri) {
-  if (const auto it = drivers_.find(uri); it != drivers_.end()) return it->second.get();
+federation::NodeDriver* Provisioner::driver(const std::string& uri, const std::string& peer_uri) {
+  const std::string key = uri + "\n" + peer_uri;
+  if (const auto it = drivers_.find(key); it != drivers_.end()) return it->second.get();
   try {
-    auto& slot = drivers_[uri];
-    slot = federation::open_node_driver(uri, options_.nodes);
+    auto& slot = drivers_[key];
+    federation::NodeDriverOptions options = options_.nodes;
+    options.peer_uri = peer_uri;
+    slot = federation::open_node_driver(uri, options);
     driver_errors_.erase(uri);
     logger("backend")->info("event=backend_opened backend={}", log_value(uri));
     return slot.get();
   } catch (const std::exception& error) {
-    drivers_.erase(uri);
+    drivers_.erase(key);
     if (driver_errors_[uri] != error.what()) {
       logger("backend")->error("event=backend_unavailable backend={} error={}", log_value(uri), log_value(error.what()));
     }

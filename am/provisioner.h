@@ -43,8 +43,8 @@ struct BackendOptions {
   federation::NodeDriverOptions nodes;  // state_dir, images, accelerator, login_bind/login_host
   std::string default_image;            // for requests that name no disk image
   std::chrono::milliseconds interval{1000};
-  // Host ports forwarded to QEMU nodes' SSH, one per node and host, kept for the node's life
-  // (the sliver's login records it).
+  // Host ports forwarded to QEMU nodes' SSH, one per node of the aggregate, kept for the node's
+  // life (the sliver's login records it).
   int first_login_port = 22000;
   int login_ports = 1000;
 };
@@ -83,7 +83,8 @@ class Provisioner {
 
  private:
   class Pass;
-  federation::NodeDriver* driver(const std::string& uri);
+  // The host's driver, opened once (nullptr, logged, while it cannot be opened).
+  federation::NodeDriver* driver(const std::string& uri, const std::string& peer_uri);
   void run(std::stop_token stop);
 
   store::Store& store_;
@@ -91,7 +92,7 @@ class Provisioner {
   BackendOptions options_;
   federation::LinkDriver links_;
   snapshot::SliceSnapshotter snapshots_;
-  std::map<std::string, std::unique_ptr<federation::NodeDriver>> drivers_;
+  std::map<std::string, std::unique_ptr<federation::NodeDriver>> drivers_;  // by URI and peer URI
   std::map<std::string, std::string> driver_errors_;  // uri -> why it cannot be opened (logged once)
   std::mutex pass_mutex_;
   mutable std::mutex devices_mutex_;

@@ -194,6 +194,15 @@ bool record_backend_state(store::Transaction& tx, const SliverRecord& before, co
                  after.pending, after.progress, after.login, before.pending) == 1;
 }
 
+void replace_placement(store::Transaction& tx, const SliverRecord& sliver) {
+  tx.exec("DELETE FROM reservations WHERE sliver_urn = $1", sliver.urn);
+  tx.exec("UPDATE slivers SET component_id = $2, component_manager_id = $3, placement = $4 WHERE urn = $1", sliver.urn,
+          sliver.component_id, sliver.component_manager_id, placement_json(sliver));
+  for (const std::string& unit : reserved_units(sliver)) {
+    tx.exec("INSERT INTO reservations (resource, sliver_urn) VALUES ($1, $2)", unit, sliver.urn);
+  }
+}
+
 void set_progress(store::Transaction& tx, const std::string& urn, const std::string& progress) {
   tx.exec("UPDATE slivers SET progress = $2 WHERE urn = $1", urn, progress);
 }

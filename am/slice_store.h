@@ -70,6 +70,9 @@ void update_sliver(store::Transaction& tx, const SliverRecord& sliver);
 // changed it in between wins); false when it did not apply.
 bool record_backend_state(store::Transaction& tx, const SliverRecord& before, const SliverRecord& after);
 void delete_sliver(store::Transaction& tx, const std::string& urn);
+// Moves a sliver: its component, placement and reservations become `sliver`'s; throws
+// store::ConflictError when a unit it now needs is held by another sliver.
+void replace_placement(store::Transaction& tx, const SliverRecord& sliver);
 // The progress line of a long backend operation (Status shows it while it runs).
 void set_progress(store::Transaction& tx, const std::string& urn, const std::string& progress);
 

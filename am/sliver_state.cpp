@@ -66,6 +66,8 @@ const std::vector<ActionRule>& action_rules() {
       // Consistent snapshot of the slice's running nodes and links, and back to one (issue 9).
       {"federa_snapshot", S::kReady, S::kReadyBusy, S::kReady},
       {"federa_restore", S::kReady, S::kReadyBusy, S::kReady},
+      // Live migration of nodes to another host, their links following (issue 9).
+      {"federa_migrate", S::kReady, S::kReadyBusy, S::kReady},
   };
   return rules;
 }

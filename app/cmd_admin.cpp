@@ -77,6 +77,15 @@ void add_snapshot_commands(CLI::App& admin) {
   CLI::App* remove = command("delete-snapshot", "Forget a snapshot and delete its files");
   remove->add_option("snapshot", options->snapshot_id, "snapshot id")->required();
   remove->callback([options] { delete_snapshot(*options); });
+  CLI::App* move = command("migrate", "Live-migrate a node sliver to another host, its links following, by federa am");
+  move->add_option("sliver", options->sliver_urn, "node sliver URN")->required();
+  move->add_option("--to", options->host_urn, "destination host URN (default: where the mapper puts it)");
+  move->add_option("--timeout", options->timeout_s, "seconds to wait for the aggregate");
+  move->callback([options] { migrate_sliver(*options); });
+  CLI::App* evacuate = command("drain-host", "Drain a host and live-migrate every node off it, by federa am");
+  evacuate->add_option("host", options->host_urn, "host URN (component_id)")->required();
+  evacuate->add_option("--timeout", options->timeout_s, "seconds to wait for the aggregate");
+  evacuate->callback([options] { drain_host(*options); });
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// `federa admin snapshot|restore|snapshots|delete-snapshot`: an operator's consistent slice
-// snapshots. snapshot and restore ask the running `federa am`'s backend worker (through the
-// store, as federa_snapshot/federa_restore do) and follow its progress until it is done; the
-// catalog commands read and change the store and the snapshot files directly.
+// `federa admin snapshot|restore|snapshots|delete-snapshot|migrate|drain-host`: an operator's
+// consistent slice snapshots and live migrations. snapshot, restore, migrate and drain-host ask
+// the running `federa am`'s backend worker (through the store, as the federa_* actions do) and
+// follow its progress until it is done; the catalog commands read and change the store and the
+// snapshot files directly.
 #include "app/cmd_admin_snapshot.h"
 
 #include <chrono>
@@ -45,6 +46,22 @@ void run_slice_operation(const AdminSnapshotOptions& options, const std::string&
   const am::Target target = open.aggregate->resolve({options.slice_urn});
   open.aggregate->perform(target, action, false, options.snapshot_id);
   follow(*open.aggregate, target, std::chrono::seconds(options.timeout_s));
+}
+
+void migrate_sliver(const AdminSnapshotOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  const am::Target target = open.aggregate->resolve({options.sliver_urn});
+  open.aggregate->perform(target, "federa_migrate", false, options.host_urn);
+  follow(*open.aggregate, target, std::chrono::seconds(options.timeout_s));
+}
+
+void drain_host(const AdminSnapshotOptions& options) {
+  const OpenAggregate open = open_aggregate(effective_config(options.am));
+  const auto moving = open.aggregate->drain_host(options.host_urn);
+  std::cout << "drained " << options.host_urn << "; moving " << moving.size() << " node(s) off it\n";
+  for (const am::SliverRecord& sliver : moving) {
+    follow(*open.aggregate, open.aggregate->resolve({sliver.urn}), std::chrono::seconds(options.timeout_s));
+  }
 }
 
 void list_snapshots(const AdminSnapshotOptions& options) {

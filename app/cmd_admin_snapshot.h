@@ -1,4 +1,4 @@
-// The snapshot commands of `federa admin` (cmd_admin_snapshot.cpp).
+// The snapshot and migration commands of `federa admin` (cmd_admin_snapshot.cpp).
 #pragma once
 
 #include <string>
@@ -11,12 +11,17 @@ struct AdminSnapshotOptions {
   AmOptions am;
   std::string slice_urn;
   std::string snapshot_id;
+  std::string sliver_urn;
+  std::string host_urn;  // migrate: the destination ("" = the mapper chooses); drain-host: the host
   int timeout_s = 600;
 };
 
 // `action` is federa_snapshot or federa_restore; returns once the AM's worker has done it.
 void run_slice_operation(const AdminSnapshotOptions& options, const std::string& action);
 void list_snapshots(const AdminSnapshotOptions& options);
+// Live migration of one node sliver, or of every node off a host (which is drained first).
+void migrate_sliver(const AdminSnapshotOptions& options);
+void drain_host(const AdminSnapshotOptions& options);
 void delete_snapshot(const AdminSnapshotOptions& options);
 
 }  // namespace federa::app

@@ -154,6 +154,7 @@ Host parse_host(const TableReader& reader, const Site& site, int site_index,
   host.urn = host_urn(site.authority, host.name);
   host.site = site_index;
   host.backend = reader.string("backend");
+  host.migration_uri = reader.string_or("migration_uri", "");
   host.vcpus = static_cast<int>(reader.positive("vcpus"));
   host.memory_mb = reader.positive("memory_mb");
   host.disk_gb = reader.positive("disk_gb");
@@ -201,7 +202,7 @@ void parse_site(const TableReader& reader, std::vector<Site>& sites, std::vector
   for (const auto& [table, path] : reader.tables("host")) {
     const TableReader host_reader(*table, reader.source(), path,
                                   {"name", "backend", "vcpus", "memory_mb", "disk_gb", "slots",
-                                   "uplink_kbps", "hardware_types", "sliver_types", "images", "network"});
+                                   "uplink_kbps", "hardware_types", "sliver_types", "images", "network", "migration_uri"});
     hosts.push_back(parse_host(host_reader, site, site_index, default_uplink));
   }
   sites.push_back(std::move(site));

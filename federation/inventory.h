@@ -70,6 +70,7 @@ struct Host {
   std::vector<std::string> images;  // empty = any image the backend accepts
   bool drained = false;  // set by InventoryHolder, never from the file
   std::optional<HostNetworkConfig> network;
+  std::string migration_uri;  // how other hosts' libvirtds reach this one (live migration); "" = backend
 
   bool offers(std::string_view sliver_type, std::string_view image,
               std::string_view hardware_type) const;

@@ -97,7 +97,7 @@ TEST_CASE("inventory errors name the file, line, key and problem") {
   CHECK(error_of(kOneSite).empty());
   CHECK(error_of(std::string(kOneSite) + "colour = \"red\"\n") ==
         "inv.toml:12: site[0].host[0].colour: unknown key (allowed: name, backend, vcpus, "
-        "memory_mb, disk_gb, slots, uplink_kbps, hardware_types, sliver_types, images, network)");
+        "memory_mb, disk_gb, slots, uplink_kbps, hardware_types, sliver_types, images, network, migration_uri)");
   std::string no_cpus = kOneSite;
   no_cpus.replace(no_cpus.find("vcpus = 4"), 9, "vcpus = 0");
   CHECK(error_of(no_cpus) == "inv.toml:8: site[0].host[0].vcpus: must be a positive integer");

@@ -98,6 +98,26 @@ void LinkDriver::create_segment(const SegmentSpec& segment) {
   }
 }
 
+void LinkDriver::ensure_segment(const SegmentSpec& segment) {
+  capabilities_.require(NetFeature::kBridge);
+  if (segment.hosts.size() == 2) {
+    capabilities_.require(segment.transport == Transport::kVxlan ? NetFeature::kVxlan : NetFeature::kVlan);
+  }
+  for (const auto& host : segment.hosts) {
+    const std::string bridge = bridge_name(segment, host);
+    const std::string uplink = uplink_name(segment, host);
+    bool has_bridge = false, has_uplink = false;
+    for (const auto& link : list_links(host.netns)) {
+      has_bridge |= link.name == bridge;
+      has_uplink |= link.name == uplink;
+    }
+    std::string batch = has_bridge ? "" : "link add " + bridge + " type bridge\nlink set " + bridge + " up\n";
+    if (has_uplink) batch += "link delete dev " + uplink + "\n";
+    if (segment.hosts.size() == 2) batch += uplink_commands(segment, host);
+    if (!batch.empty()) run_checked(ip_command(host.netns, {"-batch", "-"}), batch);
+  }
+}
+
 void LinkDriver::attach_namespace(const SegmentSpec& segment, const HostNetwork& host,
                                   const std::string& node, const std::string& node_netns,
                                   const std::string& ifname, const std::string& address) {

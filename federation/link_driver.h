@@ -43,6 +43,10 @@ class LinkDriver {
   // Makes the bridge and the inter-host port on every host of the segment. Throws
   // GeniError(kUnsupported) when the transport is missing here, kServerError if a host refuses.
   void create_segment(const SegmentSpec& segment);
+  // Makes the segment as `segment` says on hosts where it is partly there or was different (a
+  // node moved): a missing bridge is created, an existing one is kept with its ports, and the
+  // inter-host port is made anew (its VNI and remote may have changed). Ports are not touched.
+  void ensure_segment(const SegmentSpec& segment);
   // Removes everything create_segment and attach_namespace made (and a cut). Idempotent.
   void destroy_segment(const SegmentSpec& segment);
 

@@ -104,3 +104,62 @@ class PrivateNetwork:
         self._enter(self._home)
         os.close(self._home)
         run("ip", "netns", "delete", self.name, check=False)
+
+
+class SiteDaemon:
+    """A libvirtd of its own for one site namespace (federation/site_daemon.h, in Python): its
+    own /etc/libvirt, /run/libvirt, ... bind-mounted in a private mount namespace, listening
+    for migrations on the site's underlay address. uri for the AM's inventory, peer_uri for
+    migration_uri."""
+
+    MOUNTS = (("etc", "/etc/libvirt"), ("run", "/run/libvirt"), ("qemu", "/var/lib/libvirt/qemu"),
+              ("cache", "/var/cache/libvirt"), ("log", "/var/log/libvirt"))
+
+    def __init__(self, netns, address, hostname, directory):
+        import shutil
+        import uuid
+        self.netns, self.address, self.dir = netns, address, directory
+        shutil.rmtree(directory, ignore_errors=True)
+        for name, _ in self.MOUNTS:
+            os.makedirs(os.path.join(directory, name), exist_ok=True)
+        shutil.copytree("/etc/libvirt", os.path.join(directory, "etc"), dirs_exist_ok=True)
+        with open(os.path.join(directory, "etc", "libvirtd.conf"), "a") as f:
+            f.write(f'\nhost_uuid = "{uuid.uuid4()}"\nlisten_tls = 0\nlisten_tcp = 1\nauth_tcp = "none"\n'
+                    f'listen_addr = "{address}"\nunix_sock_rw_perms = "0700"\n')
+        with open(os.path.join(directory, "etc", "qemu.conf"), "a") as f:
+            f.write(f'\ncgroup_controllers = [ ]\nmigration_host = "{address}"\nmigration_address = "{address}"\n'
+                    'user = "root"\ngroup = "root"\nremember_owner = 0\nsecurity_driver = "none"\n'
+                    'stdio_handler = "file"\n')
+        script = f"hostname {hostname}\n"
+        script += "".join(f"mount --bind {os.path.join(directory, name)} {target}\n" for name, target in self.MOUNTS)
+        script += f"exec libvirtd -d --listen --pid-file {os.path.join(directory, 'libvirtd.pid')}\n"
+        run("ip", "netns", "exec", netns, "unshare", "-m", "-u", "--propagation", "private", "sh", "-e", "-c", script)
+        self.uri = f"qemu:///system?socket={os.path.join(directory, 'run', 'libvirt-sock')}"
+        self.peer_uri = f"qemu+tcp://{address}/system"
+        import time
+        deadline = time.monotonic() + 20
+        while run("virsh", "-c", self.uri, "hostname", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"the libvirtd of {netns} did not answer on {self.uri}")
+            time.sleep(0.1)
+
+    def close(self):
+        import shutil
+        import signal
+        import time
+        for name in run("virsh", "-c", self.uri, "list", "--all", "--name", check=False).stdout.split():
+            run("virsh", "-c", self.uri, "destroy", name, check=False)
+            run("virsh", "-c", self.uri, "undefine", name, check=False)
+        try:
+            with open(os.path.join(self.dir, "libvirtd.pid")) as f:
+                pid = int(f.read().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+                time.sleep(0.05)
+            if os.path.exists(f"/proc/{pid}"):
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -4,6 +4,7 @@ traffic across the link (ping and a TCP transfer), isolation from a second slice
 hosts, states that follow the nodes, Shutdown (links cut, nodes paused), Delete leaving nothing,
 and the startup sweep after a kill -9. Needs root."""
 
+import json
 import os
 import signal
 import subprocess
@@ -151,6 +152,15 @@ class NetnsBackendTest(unittest.TestCase):
         urn, creds = self.provision("netns3", "s", address_a="10.0.3.1", address_b="10.0.3.2")
         s1 = node_name(urn, "s1")
         self.assertTrue(ping(s1, "10.0.3.2"))
+        # the operator can tell who holds the node's address and MAC (binding history)
+        mac = in_netns(s1, "cat", "/sys/class/net/eth1/address").stdout.strip()
+        moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1))
+        time.sleep(1.5)
+        for option, value in (("--ip", "10.0.3.1"), ("--mac", mac)):
+            holders = json.loads(run_federa("admin", "whohad", option, value, "--at", moment, "--json", "--config",
+                                            self.am.config, "--inventory", self.am.inventory,
+                                            data_dir=self.am.data_dir).stdout)
+            self.assertEqual([(h["slice_urn"], h["value"]) for h in holders], [(urn, value)], option)
         # geni_stop brings the nodes' ports down and cuts the link; geni_start brings them back
         answer = v3.PerformOperationalAction([urn], creds, "geni_stop", {})
         self.assertEqual({s["geni_operational_status"] for s in answer["value"]}, {"geni_stopping"})
