@@ -12,7 +12,9 @@ packages=(
   # run time and tests: PostgreSQL, libvirt's QEMU driver, VMs under TCG, links, the test guest,
   # and one libvirtd per test site for the snapshot and migration tests (SiteDaemon)
   openssl python3 ca-certificates procps iproute2 postgresql libvirt-daemon-driver-qemu
-  libvirt-daemon libvirt-daemon-system
+  libvirt-daemon libvirt-daemon-system libvirt-clients
+  # the login test logs in to a guest with ssh (ssh, ssh-keygen)
+  openssh-client
   qemu-system-x86 qemu-utils nftables iputils-ping busybox-static dropbear-bin linux-image-cloud-amd64
   # the dashboard test (headless Chromium) and JSON Schema validation of the datastore
   chromium python3-jsonschema

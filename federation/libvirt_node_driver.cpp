@@ -162,7 +162,8 @@ void LibvirtNodeDriver::define(const NodeSpec& spec) {
 }
 
 void LibvirtNodeDriver::start(const std::string& node) {
-  if (virDomainCreate(lookup(node).get()) != 0) fail("cannot start node " + node);
+  const Domain domain = lookup(node);  // alive until fail() has read libvirt's error
+  if (virDomainCreate(domain.get()) != 0) fail("cannot start node " + node);
 }
 
 void LibvirtNodeDriver::stop(const std::string& node) {
@@ -202,15 +203,18 @@ bool LibvirtNodeDriver::guest_ready(const std::string& node) const {
 }
 
 void LibvirtNodeDriver::suspend(const std::string& node) {
-  if (virDomainSuspend(lookup(node).get()) != 0) fail("cannot pause node " + node);
+  const Domain domain = lookup(node);  // alive until fail() has read libvirt's error
+  if (virDomainSuspend(domain.get()) != 0) fail("cannot pause node " + node);
 }
 
 void LibvirtNodeDriver::resume(const std::string& node) {
-  if (virDomainResume(lookup(node).get()) != 0) fail("cannot resume node " + node);
+  const Domain domain = lookup(node);  // alive until fail() has read libvirt's error
+  if (virDomainResume(domain.get()) != 0) fail("cannot resume node " + node);
 }
 
 void LibvirtNodeDriver::save(const std::string& node, const std::filesystem::path& file) {
-  if (virDomainSave(lookup(node).get(), file.c_str()) != 0) fail("cannot save node " + node);
+  const Domain domain = lookup(node);
+  if (virDomainSave(domain.get(), file.c_str()) != 0) fail("cannot save node " + node);
 }
 
 void LibvirtNodeDriver::restore(const std::filesystem::path& file) {
@@ -312,7 +316,8 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
   virTypedParameterPtr params = nullptr;
   int count = 0, capacity = 0;
   virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml.c_str());
-  const int migrated = virDomainMigrateToURI3(lookup(node).get(), target->peer_uri().c_str(), params,
+  const Domain domain = lookup(node);  // freeing a domain is an API call: it would clear the error
+  const int migrated = virDomainMigrateToURI3(domain.get(), target->peer_uri().c_str(), params,
                                               static_cast<unsigned>(count), flags);
   if (migrated != 0) {
     const GeniError error(GeniCode::kServerError, "cannot migrate node " + node + " to " + target->peer_uri() +
