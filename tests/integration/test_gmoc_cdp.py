@@ -5,6 +5,7 @@ import base64
 import json
 import os
 import secrets
+import signal
 import socket
 import struct
 import subprocess
@@ -25,11 +26,12 @@ def read_text(path):
 
 class Browser:
     def __init__(self, chromium, width=1400, height=1000):
-        self.profile = tempfile.TemporaryDirectory(prefix="federa-chromium-")
+        # A helper that outlives the kill below must not fail the test: the profile is only scratch.
+        self.profile = tempfile.TemporaryDirectory(prefix="federa-chromium-", ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [chromium, *FLAGS, f"--user-data-dir={self.profile.name}", "--remote-debugging-port=0",
              f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         port_file = os.path.join(self.profile.name, "DevToolsActivePort")
         deadline = time.monotonic() + 30
         while not read_text(port_file).strip():
@@ -121,7 +123,15 @@ class Browser:
             f.write(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
 
     def close(self):
+        """Stops the whole browser (its renderer and helper processes write to the profile until
+        they exit, so only then is the profile removed)."""
         self.sock.close()
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(30)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["pgrep", "-g", str(self.process.pid)], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.1)
         self.profile.cleanup()
