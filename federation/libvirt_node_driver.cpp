@@ -4,6 +4,7 @@
 #include "federation/command.h"
 #include "federation/domain_xml.h"
 #include "federation/node_seed.h"
+#include "federation/pause_watch.h"
 
 #include "common/geni_error.h"
 #include "common/log.h"
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 #include <utility>
@@ -235,17 +237,35 @@ JobStats LibvirtNodeDriver::completed_job(const std::string& node) {
   return stats;
 }
 
-JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file,
-                                     bool live) {
+JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
+                                     const std::function<void()>& at_pause) {
   const auto start = std::chrono::steady_clock::now();
   Domain domain = lookup(node);
+  const bool was_paused = status(node).state == DomainState::kPaused;
+  // Where QEMU does not stop the guest itself (test driver, non-live, already paused), the
+  // snapshot point is a pause of our own around the call.
+  if (at_pause && !(live && virt_type_ != "test" && !was_paused)) {
+    if (!was_paused) suspend(node);
+    JobStats stats;
+    try {
+      at_pause();
+      stats = snapshot(node, memory_file, false);
+    } catch (...) {
+      if (!was_paused) resume(node);
+      throw;
+    }
+    if (!was_paused) resume(node);
+    stats.wall_ms = ms_since(start);
+    return stats;
+  }
   if (virt_type_ == "test") {
-    const bool paused = status(node).state == DomainState::kPaused;
     save(node, memory_file);
     restore(memory_file);
-    if (paused) suspend(node);
+    if (was_paused) suspend(node);
     return {0, 0, ms_since(start), 0};
   }
+  std::optional<PauseWatch> watch;
+  if (at_pause) watch.emplace(conn_, domain.get(), at_pause);
   const std::string xml = "<domainsnapshot><name>federa-" + memory_file.stem().string() +
                           "</name><memory snapshot='external' file='" + memory_file.string() +
                           "'/></domainsnapshot>";
@@ -254,6 +274,10 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
   if (!snap) fail("cannot snapshot node " + node + " into " + memory_file.string());
   virDomainSnapshotFree(snap);
   JobStats stats = completed_job(node);
+  if (watch) {
+    if (!watch->marked_in_pause()) throw SnapshotPointMissed(node);
+    stats.paused_ms = watch->paused_ms();
+  }
   stats.wall_ms = ms_since(start);
   return stats;
 }

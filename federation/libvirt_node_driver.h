@@ -35,8 +35,11 @@ class LibvirtNodeDriver final : public NodeDriver {
   void resume(const std::string& node) override;
   void save(const std::string& node, const std::filesystem::path& file) override;
   void restore(const std::filesystem::path& file) override;
-  // test:///: a save and a restore (the test driver writes no external memory files).
-  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) override;
+  // test:///: a save and a restore (the test driver writes no external memory files). A live
+  // QEMU snapshot runs `at_pause` from QEMU's STOP event (PauseWatch); elsewhere the driver
+  // pauses the node around at_pause and the snapshot.
+  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
+                    const std::function<void()>& at_pause = {}) override;
   // QEMU: destroy + virDomainRestoreFlags(PAUSED), because libvirt 9.0 cannot revert to an
   // external snapshot. test:///: destroy + restore + suspend.
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;

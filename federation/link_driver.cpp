@@ -7,6 +7,8 @@
 
 #include "common/geni_error.h"
 
+#include <nlohmann/json.hpp>
+
 #include <regex>
 
 namespace federa::federation {
@@ -33,7 +35,7 @@ std::string uplink_commands(const SegmentSpec& segment, const HostNetwork& host)
   }
   return "link add " + port + " type vxlan id " + std::to_string(segment.vni) + " local " +
          host.underlay_address + " remote " + other_end(segment, host).underlay_address +
-         " dstport 4789 dev " + host.underlay_device + "\nlink set " + port + " master " + bridge + " up\n";
+         " dstport 4789 gbp dev " + host.underlay_device + "\nlink set " + port + " master " + bridge + " up\n";
 }
 
 bool has_table(const std::string& netns, const std::string& table) {
@@ -47,6 +49,19 @@ LinkDriver::LinkDriver(NetCapabilities capabilities) : capabilities_(std::move(c
 
 std::string LinkDriver::bridge_name(const SegmentSpec& segment, const HostNetwork& host) {
   return device_name(DeviceKind::kBridge, segment.slice_urn, segment.link_id, host.host);
+}
+
+bool LinkDriver::carries_marks(const SegmentSpec& segment) {
+  if (segment.hosts.size() < 2) return true;
+  for (const HostNetwork& host : segment.hosts) {
+    const CommandResult shown = run_command(ip_command(host.netns, {"-d", "-json", "link", "show", "dev",
+                                                                    uplink_name(segment, host)}));
+    const auto links = nlohmann::json::parse(shown.out, nullptr, false);
+    if (shown.exit_code != 0 || !links.is_array() || links.empty()) return false;
+    const auto gbp = links[0].value("/linkinfo/info_data/gbp"_json_pointer, false);
+    if (!gbp) return false;
+  }
+  return true;
 }
 
 std::string LinkDriver::cut_table(const SegmentSpec& segment, const HostNetwork& host) {

@@ -68,6 +68,11 @@ class LinkDriver {
   bool is_cut(const SegmentSpec& segment) const;
 
   static std::string bridge_name(const SegmentSpec& segment, const HostNetwork& host);
+  // True if a frame keeps its packet mark from one host of the segment to the other: VXLAN
+  // ports are made with the Group Policy extension (`gbp`), which carries the mark's low 16
+  // bits in the VXLAN header (a live snapshot colours frames with it). A host-local segment
+  // keeps marks anyway; a tunnel made before federa used `gbp` does not.
+  static bool carries_marks(const SegmentSpec& segment);
   // The devices create_segment makes on `host` (bridge, and the inter-host port if any) and the
   // nftables table cut() makes there: what a sweep must keep while the link lives.
   static std::vector<std::string> device_names(const SegmentSpec& segment, const HostNetwork& host);

@@ -135,8 +135,10 @@ void NetnsNodeDriver::restore(const std::filesystem::path& file) {
   throw GeniError(GeniCode::kUnsupported, "namespace nodes cannot be restored from " + file.string());
 }
 
-JobStats NetnsNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file, bool) {
+JobStats NetnsNodeDriver::snapshot(const std::string& node, const std::filesystem::path& memory_file, bool,
+                                   const std::function<void()>& at_pause) {
   load(node);
+  if (at_pause) at_pause();
   std::ofstream(memory_file).flush();
   return {};
 }

@@ -32,8 +32,10 @@ class NetnsNodeDriver final : public NodeDriver {
   void save(const std::string& node, const std::filesystem::path& file) override;
   void restore(const std::filesystem::path& file) override;
   // A namespace node keeps no memory state: its snapshot is an empty file (a slice snapshot
-  // still records the frames on its links); restore_paused pauses it. No migration.
-  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) override;
+  // still records the frames on its links); restore_paused pauses it. No migration. Having no
+  // state, its snapshot point is any instant: `at_pause` runs at once.
+  JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
+                    const std::function<void()>& at_pause = {}) override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
   JobStats migrate(const std::string& node, NodeDriver& destination, const std::vector<NodePort>& ports_there) override;
   LoginInfo login(const std::string& node) override;

@@ -8,8 +8,11 @@
 
 #include "federation/node_state.h"
 
+#include "common/geni_error.h"
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,11 +82,20 @@ struct NodeDriverOptions {
 
 // What QEMU reported about a finished memory job (snapshot or migration); 0 where the backend
 // reports nothing (the test driver).
+// snapshot()'s `at_pause` returned after the node had resumed: what it did at the snapshot
+// point may have come too late (a live slice snapshot then falls back to stopping the world).
+class SnapshotPointMissed : public GeniError {
+ public:
+  explicit SnapshotPointMissed(const std::string& node)
+      : GeniError(GeniCode::kServerError, "node " + node + " resumed before its snapshot point was marked") {}
+};
+
 struct JobStats {
   double downtime_ms = 0;  // how long the guest was stopped
   double total_ms = 0;     // the whole job, from QEMU's view
   double wall_ms = 0;      // the API call, as the caller saw it
   std::uint64_t memory_bytes = 0;
+  double paused_ms = 0;    // a live snapshot's stop, from QEMU's STOP and RESUME events (0: unknown)
 };
 
 class NodeDriver {
@@ -107,7 +119,12 @@ class NodeDriver {
   virtual void restore(const std::filesystem::path& file) = 0;
   // An external memory snapshot into `memory_file`; the node stays running (or paused) as it
   // was. `live` lets QEMU copy memory while the guest runs (it stops only for the last pass).
-  virtual JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live) = 0;
+  // `at_pause`, if given, is called once while the node is stopped at the instant its image
+  // holds (its snapshot point), on another thread; snapshot() returns after it. If the backend
+  // cannot show that it returned before the node ran again, snapshot() throws
+  // SnapshotPointMissed (the image is written all the same).
+  virtual JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
+                            const std::function<void()>& at_pause = {}) = 0;
   // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused.
   virtual void restore_paused(const std::string& node, const std::filesystem::path& memory_file) = 0;
   // Live peer-to-peer migration to `destination`'s host: the node keeps its MAC, addresses and

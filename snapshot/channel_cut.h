@@ -1,26 +1,23 @@
 // The cut of a slice snapshot, at the ports federa controls. While it stands, every frame a node
 // sends into a slice link is dropped at its port's ingress and copied (nftables netdev
 // `dup to`) to a capture veth, whose far end a PacketSocket reads: the frames are the channel
-// state, recorded in order. One nftables table per namespace installs the cut atomically there.
+// state, recorded in order (capture_port.h). One nftables table per namespace installs the cut
+// atomically there.
 // lift() removes the cut, drains the capture sockets and returns each port's frames with the
 // number nftables dropped; a ChannelCut destroyed without lift() (a failed snapshot) removes the
-// cut and its devices all the same. Devices are fdc-<hash> and tables fd_<hash> (backend_names),
-// so the startup sweep removes whatever a crash left.
+// cut and its devices all the same. Tables are fd_<hash> (backend_names), so the startup sweep
+// removes whatever a crash left.
 #pragma once
 
-#include "snapshot/frame_log.h"
+#include "snapshot/capture_port.h"
 #include "snapshot/slice.h"
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace federa::snapshot {
-
-class PacketSocket;
 
 struct CutPort {
   std::string node;
@@ -45,15 +42,12 @@ class ChannelCut {
   std::vector<ChannelRecording> lift();
 
  private:
-  struct Capture;
   void install();
   std::vector<std::uint64_t> remove_tables();
-  void stop_capture();
-  void remove_devices();
 
   std::string tag_;
   std::vector<CutPort> ports_;
-  std::vector<std::unique_ptr<Capture>> captures_;
+  std::vector<std::unique_ptr<CapturePort>> captures_;
   std::vector<std::string> namespaces_;
   bool lifted_ = false;
 };

@@ -45,4 +45,12 @@ std::size_t FrameInjector::inject(const std::string& netns, const std::string& b
   return frames.size();
 }
 
+std::size_t FrameInjector::deliver(const std::string& netns, const std::string& device,
+                                   const std::vector<Frame>& frames) {
+  if (frames.empty()) return 0;
+  PacketSocket out(netns, device);
+  for (const Frame& frame : frames) out.send(frame.bytes);
+  return frames.size();
+}
+
 }  // namespace federa::snapshot

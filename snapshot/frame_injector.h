@@ -28,6 +28,8 @@ class FrameInjector {
 
   // Returns the number of frames sent. Throws GeniError(kServerError) if the kernel refuses one.
   std::size_t inject(const std::string& netns, const std::string& bridge, const std::vector<Frame>& frames);
+  // Sends the frames out of `device` (a node's tap or veth host end): to that node alone.
+  static std::size_t deliver(const std::string& netns, const std::string& device, const std::vector<Frame>& frames);
 
  private:
   PacketSocket& port(const std::string& netns, const std::string& bridge);

@@ -2,11 +2,14 @@
 
 #include "snapshot/channel_cut.h"
 #include "snapshot/frame_injector.h"
+#include "snapshot/live_cut.h"
 #include "snapshot/parallel.h"
 
 #include "common/geni_error.h"
 #include "common/log.h"
 #include "common/uuid.h"
+
+#include "federation/link_driver.h"
 
 #include <atomic>
 #include <thread>
@@ -60,6 +63,27 @@ class Taking {
       : slice_(slice), record_(record), progress_(progress), paused_(slice.nodes.size(), false) {}
 
   void run(const SnapshotOptions& options) {
+    live_ = options.mode == SnapshotMode::kLive;
+    if (live_) {
+      run_live();
+    } else {
+      stop_the_world(options);
+    }
+  }
+
+  // What a failed run() calls: the live slice goes on and loses no frame. Live: the colouring
+  // is removed and delivers what it holds (QEMU resumed its nodes itself, and every frame it
+  // recorded was delivered as well). Stop-the-world: reopen().
+  void roll_back() {
+    if (live_) {
+      live_cut_.reset();
+    } else {
+      reopen();
+    }
+  }
+
+ private:
+  void stop_the_world(const SnapshotOptions& options) {
     const auto start = Clock::now();
     report(progress_, "cut", 0.0);
     cut_.emplace(record_.id, cut_ports(slice_));
@@ -71,12 +95,29 @@ class Taking {
       node.driver->suspend(node.name);
       paused_[i] = true;
     }
-    snapshot_nodes();
+    snapshot_nodes(false, {});
     report(progress_, "channels", 0.85);
     reopen();
     record_.duration_ms = ms_since(start);
     record_.interruption_ms = record_.duration_ms;
-    write_channels();
+    write_channels(false);
+  }
+
+  // Every node snapshots live; each marks its snapshot point in the colouring as it stops.
+  void run_live() {
+    const auto start = Clock::now();
+    report(progress_, "colour", 0.0);
+    live_cut_.emplace(record_.id, cut_ports(slice_));
+    snapshot_nodes(true, [this](const std::string& node) { live_cut_->mark(node); });
+    report(progress_, "channels", 0.85);
+    LiveCutResult cut = live_cut_->finish();
+    live_cut_.reset();
+    recordings_ = std::move(cut.channels);
+    record_.duration_ms = ms_since(start);
+    record_.interruption_ms = cut.longest_hold_ms;
+    write_channels(true);
+    logger("snapshot")->info("event=snapshot_colour id={} frames_held={} longest_hold_ms={:.1f}", record_.id,
+                             cut.frames_held, cut.longest_hold_ms);
   }
 
   // Lifts the cut, resumes what was paused, then gives the live slice its recorded frames
@@ -101,27 +142,29 @@ class Taking {
     if (failed) std::rethrow_exception(failed);
   }
 
- private:
-  void snapshot_nodes() {
+  void snapshot_nodes(bool live, const std::function<void(const std::string&)>& mark) {
     report(progress_, "snapshot", 0.2);
     record_.nodes.resize(slice_.nodes.size());
     std::atomic<int> finished{0};
     for_each_parallel(slice_.nodes.size(), [&](std::size_t i) {
       const SliceNode& node = slice_.nodes[i];
       const auto file = std::filesystem::path(record_.directory) / (node.name + ".mem");
-      const federation::JobStats stats = node.driver->snapshot(node.name, file, false);
-      record_.nodes[i] = {node.name, file.string(), file_bytes(file), stats.downtime_ms, stats.wall_ms};
+      std::function<void()> at_pause;
+      if (mark) at_pause = [&mark, &node] { mark(node.name); };
+      const federation::JobStats stats = node.driver->snapshot(node.name, file, live, at_pause);
+      const double stopped = stats.paused_ms > 0 ? stats.paused_ms : stats.downtime_ms;
+      record_.nodes[i] = {node.name, file.string(), file_bytes(file), stopped, stats.wall_ms};
       const double share = static_cast<double>(++finished) / static_cast<double>(slice_.nodes.size());
       report(progress_, "snapshot", 0.2 + 0.6 * share);
     });
   }
 
-  void write_channels() {
+  void write_channels(bool at_receiver) {
     for (const auto& r : recordings_) {
       const auto file = std::filesystem::path(record_.directory) / (r.at.node + "." + r.at.port.link_id + ".pcap");
       write_pcap(file, r.frames);
       record_.channels.push_back({r.at.node, r.at.port.link_id, r.at.port.device, r.at.port.netns, r.at.bridge,
-                                  file.string(), r.frames.size(), r.dropped});
+                                  file.string(), r.frames.size(), r.dropped, at_receiver});
       record_.frames += r.frames.size();
     }
     for (const auto& n : record_.nodes) record_.bytes += n.bytes;
@@ -133,6 +176,8 @@ class Taking {
   const Progress& progress_;
   std::vector<bool> paused_;
   std::optional<ChannelCut> cut_;
+  std::optional<LiveCut> live_cut_;
+  bool live_ = false;
   std::vector<ChannelRecording> recordings_;
 };
 
@@ -151,6 +196,27 @@ SliceSnapshotter::SliceSnapshotter(store::Store& store, std::filesystem::path ro
 
 SnapshotRecord SliceSnapshotter::take(const SliceDescription& slice, const SnapshotOptions& options,
                                       const Progress& progress) {
+  if (options.mode != SnapshotMode::kLive) return attempt(slice, options, progress);
+  SnapshotOptions fallback = options;
+  fallback.mode = SnapshotMode::kStopTheWorld;
+  for (const auto& link : slice.links) {
+    if (!federation::LinkDriver::carries_marks(link)) {
+      logger("snapshot")->warn("event=snapshot_fallback slice={} reason=link_without_marks link={}",
+                               log_value(slice.slice_urn), log_value(link.link_id));
+      return attempt(slice, fallback, progress);
+    }
+  }
+  try {
+    return attempt(slice, options, progress);
+  } catch (const federation::SnapshotPointMissed& e) {
+    logger("snapshot")->warn("event=snapshot_fallback slice={} reason=late_mark error={}", log_value(slice.slice_urn),
+                             log_value(e.what()));
+    return attempt(slice, fallback, progress);
+  }
+}
+
+SnapshotRecord SliceSnapshotter::attempt(const SliceDescription& slice, const SnapshotOptions& options,
+                                         const Progress& progress) {
   SnapshotRecord record;
   record.id = new_uuid();
   record.slice_urn = slice.slice_urn;
@@ -170,7 +236,7 @@ SnapshotRecord SliceSnapshotter::take(const SliceDescription& slice, const Snaps
     log->error("event=snapshot_failed id={} slice={} error={}", record.id, log_value(slice.slice_urn),
                log_value(e.what()));
     try {
-      taking.reopen();
+      taking.roll_back();
     } catch (const std::exception& again) {
       log->error("event=snapshot_rollback_failed id={} error={}", record.id, log_value(again.what()));
     }
@@ -178,8 +244,9 @@ SnapshotRecord SliceSnapshotter::take(const SliceDescription& slice, const Snaps
     throw;
   }
   report(progress, "done", 1.0);
-  log->info("event=snapshot_done id={} slice={} ms={:.1f} interruption_ms={:.1f} frames={} bytes={}", record.id,
-            log_value(slice.slice_urn), record.duration_ms, record.interruption_ms, record.frames, record.bytes);
+  log->info("event=snapshot_done id={} slice={} mode={} ms={:.1f} interruption_ms={:.1f} frames={} bytes={}",
+            record.id, log_value(slice.slice_urn), to_string(record.mode), record.duration_ms,
+            record.interruption_ms, record.frames, record.bytes);
   return record;
 }
 
@@ -209,7 +276,9 @@ RestoreReport SliceSnapshotter::restore(const SliceDescription& slice, const std
   {
     FrameInjector injector(snapshot_id + "/restore");
     for (const auto& channel : record->channels) {
-      result.frames_injected += injector.inject(channel.netns, channel.bridge, read_pcap(channel.file));
+      const std::vector<Frame> frames = read_pcap(channel.file);
+      result.frames_injected += channel.at_receiver ? injector.deliver(channel.netns, channel.device, frames)
+                                                    : injector.inject(channel.netns, channel.bridge, frames);
     }
   }
   report(progress, "resume", 0.9);

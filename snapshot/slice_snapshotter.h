@@ -1,6 +1,13 @@
-// The slice snapshot coordinator (issue 9), stop-the-world mode: a consistent global state of a
-// whole slice from node memory images plus the frames in flight on its links.
-//   take():    cut every node port (drop + record, channel_cut.h) -> wait `drain` so frames
+// The slice snapshot coordinator (issue 9): a consistent global state of a whole slice from node
+// memory images plus the frames in flight on its links, in one of two modes.
+//   take(), live (the default): every node snapshots live at once (QEMU stops each guest only
+//              for its last memory pass); frames are coloured at the ports by their sender's
+//              side of the cut and each node marks its snapshot point as it stops (live_cut.h):
+//              frames from nodes past their point are held from nodes not yet there, frames in
+//              flight across the cut are recorded at their receivers. Falls back to
+//              stop-the-world when a link cannot carry the colour (a tunnel made without `gbp`)
+//              or a node resumed before its point was marked (SnapshotPointMissed).
+//   take(), stop-the-world: cut every node port (drop + record, channel_cut.h) -> wait `drain` so frames
 //              already past the ports reach their receivers -> pause every node -> external
 //              memory snapshot of every node in parallel -> lift the cut -> resume -> re-inject
 //              the recorded frames into the live slice (it loses nothing) -> one store
@@ -8,7 +15,8 @@
 //              in its receiver's memory image; one sent after it is in its sender's image and
 //              in the channel log, never both.
 //   restore(): pause the slice -> restore every node paused from its image -> re-inject each
-//              channel log into its link towards the receivers -> resume every node.
+//              channel log towards its receivers (into the link's bridge for a sender's log,
+//              out of the node's port for a receiver's) -> resume every node.
 // Every step reports progress (phase, fraction 0..1). A take() that fails anywhere lifts the cut,
 // re-injects what it recorded, resumes the nodes it paused, deletes its files and records
 // nothing, then rethrows: the slice runs on as before. Errors are GeniError: kSearchFailed for
@@ -33,7 +41,7 @@
 namespace federa::snapshot {
 
 struct SnapshotOptions {
-  SnapshotMode mode = SnapshotMode::kStopTheWorld;
+  SnapshotMode mode = SnapshotMode::kLive;
   std::chrono::milliseconds drain{50};
 };
 
@@ -58,6 +66,8 @@ class SliceSnapshotter {
   void remove(const std::string& snapshot_id);
 
  private:
+  SnapshotRecord attempt(const SliceDescription& slice, const SnapshotOptions& options, const Progress& progress);
+
   store::Store& store_;
   std::filesystem::path root_;
 };

@@ -20,7 +20,8 @@ std::string detail_json(const SnapshotRecord& record) {
   }
   for (const auto& c : record.channels) {
     channels.push_back({{"node", c.node}, {"link_id", c.link_id}, {"device", c.device}, {"netns", c.netns},
-                        {"bridge", c.bridge}, {"file", c.file}, {"frames", c.frames}, {"dropped", c.dropped}});
+                        {"bridge", c.bridge}, {"file", c.file}, {"frames", c.frames}, {"dropped", c.dropped},
+                        {"at", c.at_receiver ? "receiver" : "sender"}});
   }
   return json{{"nodes", nodes}, {"channels", channels}}.dump();
 }
@@ -33,12 +34,12 @@ void read_detail(SnapshotRecord& record, const std::string& text) {
   }
   for (const auto& c : j.at("channels")) {
     record.channels.push_back({c.at("node"), c.at("link_id"), c.at("device"), c.at("netns"), c.at("bridge"),
-                               c.at("file"), c.at("frames"), c.at("dropped")});
+                               c.at("file"), c.at("frames"), c.at("dropped"), c.value("at", "") == "receiver"});
   }
 }
 
 SnapshotMode mode_of(const std::string& text) {
-  if (text == to_string(SnapshotMode::kStopTheWorld)) return SnapshotMode::kStopTheWorld;
+  if (const auto mode = snapshot_mode(text)) return *mode;
   throw std::runtime_error("unknown snapshot mode in the AM store: '" + text + "'");
 }
 
@@ -62,9 +63,17 @@ SnapshotRecord record_of(const store::Row& row) {
 
 }  // namespace
 
+std::optional<SnapshotMode> snapshot_mode(const std::string& text) {
+  for (const SnapshotMode mode : {SnapshotMode::kStopTheWorld, SnapshotMode::kLive}) {
+    if (text == to_string(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
 std::string to_string(SnapshotMode mode) {
   switch (mode) {
     case SnapshotMode::kStopTheWorld: return "stop-the-world";
+    case SnapshotMode::kLive: return "live";
   }
   return "unknown";
 }

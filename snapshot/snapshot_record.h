@@ -14,20 +14,24 @@
 
 namespace federa::snapshot {
 
-enum class SnapshotMode { kStopTheWorld };
+// kLive: nodes snapshot live, frames coloured at the ports (live_cut.h); kStopTheWorld: the whole
+// slice cut and paused (channel_cut.h).
+enum class SnapshotMode { kStopTheWorld, kLive };
 
-std::string to_string(SnapshotMode mode);  // "stop-the-world"
+std::string to_string(SnapshotMode mode);  // "stop-the-world", "live"
+// nullopt for anything else.
+std::optional<SnapshotMode> snapshot_mode(const std::string& text);
 
 struct NodeImage {
   std::string node;
   std::string memory_file;
   std::uint64_t bytes = 0;
-  double downtime_ms = 0;  // QEMU's own figure for the snapshot job (0 on the test driver)
+  double downtime_ms = 0;  // QEMU's own figure for the snapshot job (0 on the test driver); live: the guest's stop
   double snapshot_ms = 0;  // the driver call
 };
 
 struct ChannelLog {
-  std::string node;     // the sender
+  std::string node;     // the sender, or the receiver if at_receiver
   std::string link_id;
   std::string device;   // its port
   std::string netns;
@@ -35,6 +39,9 @@ struct ChannelLog {
   std::string file;     // pcap
   std::uint64_t frames = 0;
   std::uint64_t dropped = 0;  // nftables' count at the cut
+  // Recorded at the receiver's port (live mode): restore delivers the frames out of `device`
+  // to that node alone; else into `bridge`, to every receiver the sender reached.
+  bool at_receiver = false;
 };
 
 struct SnapshotRecord {
@@ -47,7 +54,7 @@ struct SnapshotRecord {
   std::uint64_t bytes = 0;    // every file
   std::uint64_t frames = 0;   // every channel
   double duration_ms = 0;     // from the cut to the last node resumed
-  double interruption_ms = 0; // how long the slice's links were cut
+  double interruption_ms = 0; // how long a frame was kept from its receiver: the cut (stop-the-world), the longest hold (live)
   std::vector<NodeImage> nodes;
   std::vector<ChannelLog> channels;
 };

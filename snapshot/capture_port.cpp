@@ -1,0 +1,77 @@
+#include "snapshot/capture_port.h"
+
+#include "snapshot/packet_socket.h"
+
+#include "federation/backend_names.h"
+#include "federation/command.h"
+#include "federation/host_links.h"
+
+namespace federa::snapshot {
+namespace {
+
+constexpr auto kPoll = std::chrono::milliseconds(20);
+
+}  // namespace
+
+std::string snapshot_table(const std::string& tag, const std::string& netns) {
+  return "fd_" + federation::short_hash({"snapshot", tag, netns});
+}
+
+std::string remove_snapshot_table(const std::string& tag, const std::string& netns) {
+  const std::string table = snapshot_table(tag, netns);
+  const std::string tables = federation::run_nft(netns, {"list", "tables", "netdev"});
+  if (tables.find("table netdev " + table + "\n") == std::string::npos) return {};
+  const std::string listing = federation::run_nft(netns, {"list", "table", "netdev", table});
+  federation::run_nft(netns, {"delete", "table", "netdev", table});
+  return listing;
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+CapturePort::CapturePort(const std::string& tag, const std::string& netns, const std::string& device,
+                         const std::string& role)
+    : netns_(netns),
+      dup_(federation::device_name(federation::DeviceKind::kCapture, tag, device, role + "/dup")),
+      rec_(federation::device_name(federation::DeviceKind::kCapture, tag, device, role + "/rec")) {
+  federation::run_checked(federation::ip_command(netns_, {"-batch", "-"}),
+                          "link add " + dup_ + " mtu 65000 type veth peer name " + rec_ + " mtu 65000\n" +
+                              "link set " + dup_ + " addrgenmode none\nlink set " + rec_ + " addrgenmode none\n" +
+                              "link set " + dup_ + " up\nlink set " + rec_ + " up\n");
+  try {
+    socket_ = std::make_unique<PacketSocket>(netns_, rec_);
+  } catch (...) {
+    federation::delete_links(netns_, {dup_});
+    throw;
+  }
+  reader_ = std::thread([this] { read_until_stopped(); });
+}
+
+CapturePort::~CapturePort() {
+  stop();
+  socket_.reset();
+  federation::delete_links(netns_, {dup_});
+}
+
+void CapturePort::read_until_stopped() {
+  while (true) {
+    const bool last_pass = stopping_.load();
+    if (auto frame = socket_->receive(last_pass ? quiet_ : kPoll)) {
+      frames_.push_back({now_us(), std::move(*frame)});
+    } else if (last_pass) {
+      return;
+    }
+  }
+}
+
+std::vector<Frame> CapturePort::stop(std::chrono::milliseconds quiet) {
+  if (!reader_.joinable()) return {};
+  quiet_ = quiet;
+  stopping_ = true;
+  reader_.join();
+  return std::move(frames_);
+}
+
+}  // namespace federa::snapshot

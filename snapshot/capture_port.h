@@ -1,0 +1,55 @@
+// Where a snapshot's nftables rules send the frames they keep: a veth pair in a host's
+// namespace, one end the target of `dup to`, the other read by a PacketSocket on its own
+// thread. Frames are kept in arrival order with the time each arrived. stop() ends the reading
+// once the pair has been quiet for a while (frames already duplicated are still on their way)
+// and hands the frames over; the destructor stops and deletes the pair. Names are fdc-<hash>
+// (backend_names), so the startup sweep removes what a crash left.
+#pragma once
+
+#include "snapshot/frame_log.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace federa::snapshot {
+
+class PacketSocket;
+
+class CapturePort {
+ public:
+  // `tag` (the snapshot), `device` (the port recorded) and `role` make the names unique.
+  CapturePort(const std::string& tag, const std::string& netns, const std::string& device, const std::string& role);
+  ~CapturePort();
+  CapturePort(const CapturePort&) = delete;
+  CapturePort& operator=(const CapturePort&) = delete;
+
+  // The device nftables duplicates frames to.
+  const std::string& target() const { return dup_; }
+  std::vector<Frame> stop(std::chrono::milliseconds quiet = std::chrono::milliseconds(50));
+
+ private:
+  void read_until_stopped();
+
+  std::string netns_, dup_, rec_;
+  std::unique_ptr<PacketSocket> socket_;
+  std::atomic<bool> stopping_{false};
+  std::chrono::milliseconds quiet_{50};
+  std::vector<Frame> frames_;
+  std::thread reader_;
+};
+
+// The nftables table (netdev family) a snapshot `tag` uses in `netns`: fd_<hash>.
+std::string snapshot_table(const std::string& tag, const std::string& netns);
+
+// Deletes that table if it is there; returns its listing before ("" if there was none), where
+// the rules' counters can be read.
+std::string remove_snapshot_table(const std::string& tag, const std::string& netns);
+
+// The current time in the pcap's unit (microseconds since the Unix epoch).
+std::int64_t now_us();
+
+}  // namespace federa::snapshot

@@ -1,0 +1,69 @@
+// The network side of a live slice snapshot: Mattern's colouring done at the ports federa
+// controls, with the guests unmodified (GENI-VIOLIN's division of labour). A node is white until
+// its snapshot point and red after; a frame takes its sender's colour as it leaves the sender's
+// port (an nftables mark set at the port's ingress, carried between hosts in VXLAN's Group
+// Policy field, LinkDriver::carries_marks). At each port's egress, towards its node:
+//   * while the node is white, a red frame is held (dropped and kept): it must not be received
+//     before the node's snapshot point. Every other frame is delivered and kept aside, because
+//     it may still wait in the tap's queue when the node stops;
+//   * mark(node), called at the node's snapshot point while it is stopped: its frames turn red
+//     and every frame towards it is held for a moment, while the number of frames still waiting
+//     in its tap's queue is read (the qdisc's count of frames handed to the tap minus the tap's
+//     count of frames its reader took; exact, as nothing enters or leaves the queue then). The
+//     last that many frames delivered before are in flight across the cut. Then the port lets
+//     frames through again, delivers what it held (in order), and from then on keeps the white
+//     frames reaching the node: they too are in flight across the cut.
+// finish(), once every node is marked, removes the rules and returns each port's channel state
+// (the frames in flight towards that node at its snapshot point) and how long frames were held.
+// A LiveCut destroyed unfinished (a failed snapshot) removes its rules and delivers what it
+// still holds. Tables are fd_<hash> and devices fdc-<hash>, for the startup sweep.
+#pragma once
+
+#include "snapshot/capture_port.h"
+#include "snapshot/channel_cut.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace federa::snapshot {
+
+struct LiveCutResult {
+  std::vector<ChannelRecording> channels;  // one per port; `at` is the receiving node's port
+  std::uint64_t frames_held = 0;           // red frames that waited for their receiver's cut
+  double longest_hold_ms = 0;              // the longest such wait
+};
+
+class LiveCut {
+ public:
+  LiveCut(const std::string& tag, std::vector<CutPort> ports);
+  ~LiveCut();
+  LiveCut(const LiveCut&) = delete;
+  LiveCut& operator=(const LiveCut&) = delete;
+
+  // The node's snapshot point. Thread-safe; once per node.
+  void mark(const std::string& node);
+  // Throws GeniError(kServerError) if a node was never marked.
+  LiveCutResult finish();
+
+ private:
+  struct Port;
+  void install();
+  void reopen(Port& port);
+  void release(Port& port);
+  void remove_tables();
+
+  std::string tag_;
+  std::vector<std::unique_ptr<Port>> ports_;
+  std::vector<std::string> namespaces_;
+  std::mutex mutex_;  // guards the hold figures and `releases_`
+  std::vector<std::thread> releases_;
+  std::uint64_t frames_held_ = 0;
+  double longest_hold_ms_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace federa::snapshot
