@@ -81,7 +81,7 @@ std::string kind_of_urn(const std::string& urn) {
 // What the backend worker must do beyond reaching the rule's state.
 std::string pending_work(const ActionRule& rule, const std::string& argument) {
   if (rule.action == "geni_update_users") return "update_keys";
-  if (rule.action == "federa_snapshot") return "snapshot";
+  if (rule.action == "federa_snapshot") return argument.empty() ? "snapshot" : "snapshot:" + argument;
   if (rule.action == "federa_restore") return "restore:" + argument;
   if (rule.action == "federa_migrate") return "migrate:" + argument;
   if (rule.action == "geni_restart" || rule.from == OperationalState::kFailed) return "restart";
@@ -290,6 +290,9 @@ std::vector<ActionOutcome> Aggregate::perform(const Target& target, const std::s
                                               const std::string& argument) {
   if (action == "federa_migrate" && !argument.empty() && !inventory_->snapshot()->find_host(argument)) {
     throw GeniError(GeniCode::kSearchFailed, "federa_destination " + argument + " is not a host of this aggregate");
+  }
+  if (action == "federa_snapshot" && !argument.empty() && !snapshot::snapshot_mode(argument)) {
+    throw GeniError(GeniCode::kBadArgs, "federa_snapshot_mode '" + argument + "' is neither live nor stop-the-world");
   }
   if (!is_known_action(action)) {
     std::string known;

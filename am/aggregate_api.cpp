@@ -8,6 +8,13 @@
 namespace federa::am {
 namespace {
 
+// The option that carries a federa action's argument.
+const char* action_option(const std::string& action) {
+  if (action == "federa_migrate") return "federa_destination";
+  if (action == "federa_snapshot") return "federa_snapshot_mode";
+  return "federa_snapshot_id";
+}
+
 using Params = rpc::Array;
 
 // What every slice method needs before it acts: the slice, the authorized caller and until when
@@ -127,8 +134,7 @@ void add_v3(AmService& service, std::shared_ptr<Api> api) {
       api->aggregate_.set_users(call.target.slice_urn, users_value(users->second));
     }
     rpc::Array statuses;
-    const std::string argument = string_option(options, action == "federa_migrate" ? "federa_destination"
-                                                                                    : "federa_snapshot_id").value_or("");
+    const std::string argument = string_option(options, action_option(action)).value_or("");
     for (const ActionOutcome& outcome :
          api->aggregate_.perform(call.target, action, bool_option(options, "geni_best_effort"), argument)) {
       statuses.push_back(sliver_status(outcome.sliver, outcome.error));

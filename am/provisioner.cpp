@@ -428,8 +428,14 @@ class Provisioner::Pass {
                                   const snapshot::Progress& progress) {
     const snapshot::SliceDescription slice = describe(planned, concerned);
     const std::string& pending = concerned.front()->pending;
-    if (pending == "snapshot") return "snapshot " + owner_.snapshots_.take(slice, {}, progress).id + " taken";
-    const std::string id = pending.substr(pending.find(':') + 1);
+    const std::string argument = pending.find(':') == std::string::npos ? "" : pending.substr(pending.find(':') + 1);
+    if (pending.starts_with("snapshot")) {
+      snapshot::SnapshotOptions options;
+      if (!argument.empty()) options.mode = snapshot::snapshot_mode(argument).value_or(options.mode);
+      const snapshot::SnapshotRecord taken = owner_.snapshots_.take(slice, options, progress);
+      return to_string(taken.mode) + " snapshot " + taken.id + " taken";
+    }
+    const std::string& id = argument;
     const auto report = owner_.snapshots_.restore(slice, id, progress);
     return "restored " + id + " (" + std::to_string(report.frames_injected) + " frames re-injected)";
   }

@@ -64,6 +64,8 @@ void add_snapshot_commands(CLI::App& admin) {
   };
   CLI::App* take = command("snapshot", "Consistent snapshot of a running slice (nodes and in-flight frames), by federa am");
   take->add_option("slice", options->slice_urn, "slice URN")->required();
+  take->add_option("--mode", options->mode, "live (the default: guests stop only for their last memory pass) or stop-the-world")
+      ->check(CLI::IsMember({"live", "stop-the-world"}));
   take->add_option("--timeout", options->timeout_s, "seconds to wait for the aggregate");
   take->callback([options] { run_slice_operation(*options, "federa_snapshot"); });
   CLI::App* back = command("restore", "Return a slice to one of its snapshots, by federa am");

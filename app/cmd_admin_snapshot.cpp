@@ -44,7 +44,7 @@ void follow(const am::Aggregate& aggregate, const am::Target& target, std::chron
 void run_slice_operation(const AdminSnapshotOptions& options, const std::string& action) {
   const OpenAggregate open = open_aggregate(effective_config(options.am));
   const am::Target target = open.aggregate->resolve({options.slice_urn});
-  open.aggregate->perform(target, action, false, options.snapshot_id);
+  open.aggregate->perform(target, action, false, action == "federa_snapshot" ? options.mode : options.snapshot_id);
   follow(*open.aggregate, target, std::chrono::seconds(options.timeout_s));
 }
 
@@ -69,7 +69,8 @@ void list_snapshots(const AdminSnapshotOptions& options) {
   const OpenAggregate open = open_aggregate(config);
   snapshot::SliceSnapshotter snapshots(*open.store, config.backend.state_dir / "snapshots");
   for (const snapshot::SnapshotRecord& record : snapshots.list(options.slice_urn)) {
-    std::cout << record.id << "  " << record.slice_urn << "  created=" << format_rfc3339(record.created)
+    std::cout << record.id << "  " << record.slice_urn << "  mode=" << to_string(record.mode)
+              << "  created=" << format_rfc3339(record.created)
               << "  nodes=" << record.nodes.size() << "  frames=" << record.frames << "  bytes=" << record.bytes
               << "  interruption_ms=" << static_cast<long>(record.interruption_ms) << "\n";
   }

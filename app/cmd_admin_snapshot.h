@@ -11,6 +11,7 @@ struct AdminSnapshotOptions {
   AmOptions am;
   std::string slice_urn;
   std::string snapshot_id;
+  std::string mode;       // snapshot: live or stop-the-world ("" = the AM's default, live)
   std::string sliver_urn;
   std::string host_urn;  // migrate: the destination ("" = the mapper chooses); drain-host: the host
   int timeout_s = 600;

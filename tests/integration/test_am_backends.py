@@ -171,13 +171,18 @@ class NetnsBackendTest(unittest.TestCase):
         wait_for_state(v3, [urn], creds, "geni_ready")
         self.assertTrue(ping(s1, "10.0.3.2", count=3))
         self.assertFalse(federa_tables(self.sites.a))
-        # snapshot and restore through the AM API; refusals name what is wrong
+        # snapshot (live, the default) and restore through the AM API; refusals name what is wrong
+        refused = v3.PerformOperationalAction([urn], creds, "federa_snapshot", {"federa_snapshot_mode": "sideways"})
+        self.assertEqual(refused["code"]["geni_code"], 1, refused["output"])
+        self.assertIn("federa_snapshot_mode", refused["output"])
         answer = v3.PerformOperationalAction([urn], creds, "federa_snapshot", {})
         self.assertEqual(answer["code"]["geni_code"], 0, answer["output"])
         done = wait_for_state(v3, [urn], creds, "geni_ready")
-        self.assertTrue(all(s["federa_progress"].startswith("snapshot ") for s in done["geni_slivers"]), done)
+        self.assertTrue(all(s["federa_progress"].startswith("live snapshot ") for s in done["geni_slivers"]), done)
         manifest = ET.fromstring(v3.Describe([urn], creds, {"geni_rspec_version": RSPEC_VERSION})["value"]["geni_rspec"])
-        snapshot_id = next(manifest.iter("{urn:federa:rspec:snapshot:1}snapshot")).get("id")
+        described = next(manifest.iter("{urn:federa:rspec:snapshot:1}snapshot"))
+        self.assertEqual(described.get("mode"), "live")
+        snapshot_id = described.get("id")
         refused = v3.PerformOperationalAction([urn], creds, "federa_restore", {})
         self.assertEqual(refused["code"]["geni_code"], 1, refused["output"])
         self.assertIn("federa_snapshot_id", refused["output"])
@@ -190,8 +195,8 @@ class NetnsBackendTest(unittest.TestCase):
         self.assertTrue(ping(s1, "10.0.3.2", count=3))
         # the operator's side: snapshot by the running AM, list, delete
         admin = ("--config", self.am.config, "--inventory", self.am.inventory)
-        taken = run_federa("admin", "snapshot", urn, *admin, data_dir=self.am.data_dir).stdout
-        self.assertRegex(taken.splitlines()[-1], r"^snapshot \S+ taken$")  # progress lines may come first
+        taken = run_federa("admin", "snapshot", urn, "--mode", "stop-the-world", *admin, data_dir=self.am.data_dir).stdout
+        self.assertRegex(taken.splitlines()[-1], r"^stop-the-world snapshot \S+ taken$")  # progress lines may come first
         listed = run_federa("admin", "snapshots", urn, *admin, data_dir=self.am.data_dir).stdout.splitlines()
         self.assertEqual(len(listed), 2)
         self.assertIn(snapshot_id, listed[1])  # newest first

@@ -125,10 +125,11 @@ class QemuBackendTest(unittest.TestCase):
         self.assertEqual(acted["code"]["geni_code"], 0, acted["output"])
         self.assertEqual({s["geni_operational_status"] for s in acted["value"]}, {"geni_ready_busy"})
         done = wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
-        self.assertTrue(all(s["federa_progress"].startswith("snapshot ") for s in done["geni_slivers"]), done)
+        self.assertTrue(all(s["federa_progress"].startswith("live snapshot ") for s in done["geni_slivers"]), done)
         described = ET.fromstring(v3.Describe([urn], creds, {"geni_rspec_version": RSPEC_VERSION})["value"]["geni_rspec"])
         snapshots = [e.get("id") for e in described.iter("{urn:federa:rspec:snapshot:1}snapshot")]
         self.assertEqual(len(snapshots), 1)
+        self.assertEqual(next(described.iter("{urn:federa:rspec:snapshot:1}snapshot")).get("mode"), "live")
         time.sleep(3)
         later = counter("10.79.0.1")
         self.assertGreater(later, before + 1)
