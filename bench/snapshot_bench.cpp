@@ -1,14 +1,16 @@
 // Slice snapshot, restore and live migration benchmark (needs root and the QEMU packages of
 // docs/backends.md). One 2-VM slice across two site libvirtds (snapshot/two_site_vms.h): vma
 // at site A pings vmb at site B every 20 ms, a probe at site A pings vma every 10 ms.
-//   snapshot  whole-slice ms (cut to resume), each node's snapshot call ms and QEMU downtime,
-//             link interruption ms (the cut), frames recorded, and what vma's ping stream lost
-//             or saw twice across the cut (live run). The probe stays quiet here: its frames to a
-//             paused guest are not slice traffic, are not cut, and fill the guest's tap queue.
+//   snapshot  in each mode (stop-the-world, then live): whole-slice ms, each node's snapshot call
+//             ms, QEMU downtime and how long the guest was stopped (live: QEMU's STOP..RESUME),
+//             how long frames were kept from their receivers (the cut; live: the longest hold),
+//             frames in flight recorded, and what vma's ping stream lost or saw twice across
+//             the cut (live run); then the live/stop-the-world ratio of the interruption. The
+//             probe stays quiet here: its frames are not slice traffic.
 //   restore   ms, frames re-injected, the stream's losses/duplicates, whether the counter went back
 //   migrate   call ms, QEMU total and downtime ms, the probe's longest gap and lost replies
 //   ensemble  vma and vmb swap sites at once: per node call, QEMU total and downtime, probe gap
-// Three snapshots, one restore, two migrations (A->B, B->A), one swap. Single runs on a
+// Three snapshots and one restore per mode, two migrations (A->B, B->A), one swap. Single runs on a
 // shared 2-core machine under TCG.
 #include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"
@@ -26,21 +28,31 @@ using namespace federa::snapshot::testing;
 
 namespace {
 
-// Returns the snapshot and vma's last answered ping sequence number before it.
-std::pair<std::string, int> snapshot_row(TwoSiteSlice& t, SliceSnapshotter& snapshots) {
+struct SnapshotRow {
+  std::string id;
+  int before = 0;             // vma's last answered ping sequence number before the snapshot
+  double interruption_ms = 0;
+};
+
+SnapshotRow snapshot_row(TwoSiteSlice& t, SliceSnapshotter& snapshots, SnapshotMode mode) {
   const int before = t.pings().last;
-  const SnapshotRecord taken = snapshots.take(t.slice);
+  const SnapshotRecord taken = snapshots.take(t.slice, {mode});
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const Stream stream = t.pings(before);
-  std::printf("snapshot  %7.1f ms  links cut %6.1f ms  frames %3llu  stream lost %d dup %d  nodes:", taken.duration_ms,
-              taken.interruption_ms, static_cast<unsigned long long>(taken.frames), stream.missing, stream.duplicates);
-  for (const auto& node : taken.nodes) std::printf(" [call %.1f ms, QEMU downtime %.0f ms]", node.snapshot_ms, node.downtime_ms);
+  std::printf("snapshot %-14s %7.1f ms  frames kept from receivers %6.1f ms  in flight %3llu  stream lost %d dup %d  nodes:",
+              to_string(taken.mode).c_str(), taken.duration_ms, taken.interruption_ms,
+              static_cast<unsigned long long>(taken.frames), stream.missing, stream.duplicates);
+  for (const auto& node : taken.nodes) {
+    std::printf(" [call %.1f ms, QEMU downtime %.0f ms, stopped %.0f ms]", node.snapshot_ms, node.downtime_ms,
+                node.stopped_ms);
+  }
   std::printf("\n");
-  return {taken.id, before};
+  return {taken.id, before, taken.interruption_ms};
 }
 
-void restore_row(TwoSiteSlice& t, SliceSnapshotter& snapshots, const std::pair<std::string, int>& taken) {
-  const auto& [id, before] = taken;
+void restore_row(TwoSiteSlice& t, SliceSnapshotter& snapshots, const SnapshotRow& taken) {
+  const std::string& id = taken.id;
+  const int before = taken.before;
   std::this_thread::sleep_for(std::chrono::seconds(3));  // so the counter has moved on from the snapshot
   const int counter = t.counter();
   const RestoreReport restored = snapshots.restore(t.slice, id);
@@ -93,9 +105,18 @@ int main() {
     store::TestDatabase db;
     auto store = store::open_store(db.uri(), store::MigrationSet{FEDERA_SCHEMA_DIR, "am"});
     SliceSnapshotter snapshots(*store, t.dir / "snapshots");
-    std::pair<std::string, int> last;
-    for (int run = 0; run < 3; ++run) last = snapshot_row(t, snapshots);
-    restore_row(t, snapshots, last);
+    // The peer here is federa's own stop-the-world mode: the ratio is live / stop-the-world.
+    double cut_ms[2] = {0, 0};
+    for (const SnapshotMode mode : {SnapshotMode::kStopTheWorld, SnapshotMode::kLive}) {
+      SnapshotRow last;
+      for (int run = 0; run < 3; ++run) {
+        last = snapshot_row(t, snapshots, mode);
+        cut_ms[mode == SnapshotMode::kLive] += last.interruption_ms / 3;
+      }
+      restore_row(t, snapshots, last);
+    }
+    std::printf("frames kept from receivers, mean: live %.1f ms / stop-the-world %.1f ms = %.2f\n", cut_ms[1], cut_ms[0],
+                cut_ms[0] > 0 ? cut_ms[1] / cut_ms[0] : 0.0);
     migrate_row(t, *t.driver_a, *t.driver_b, t.sites.b, "A->B");
     migrate_row(t, *t.driver_b, *t.driver_a, t.sites.a, "B->A");
     ensemble_row(t);

@@ -8,7 +8,7 @@ packages=(
   # libraries (see docs/ARCHITECTURE.md for what each is used for)
   libboost-dev libboost-system-dev libssl-dev libxml2-dev libxml2-utils
   libxmlsec1-dev libxmlsec1-openssl xmlsec1 nlohmann-json3-dev doctest-dev
-  libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev zlib1g-dev libvirt-dev
+  libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev zlib1g-dev libvirt-dev libnftables-dev libmnl-dev
   # run time and tests: PostgreSQL, libvirt's QEMU driver, VMs under TCG, links, the test guest,
   # and one libvirtd per test site for the snapshot and migration tests (SiteDaemon)
   openssl python3 ca-certificates procps iproute2 postgresql libvirt-daemon-driver-qemu

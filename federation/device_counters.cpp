@@ -21,7 +21,7 @@ std::optional<DeviceCounters> device_counters(const std::string& netns, const st
   const auto rx_bytes = count(rx, "bytes"), tx_bytes = count(tx, "bytes");
   const auto rx_packets = count(rx, "packets"), tx_packets = count(tx, "packets");
   if (!rx_bytes || !tx_bytes || !rx_packets || !tx_packets) return std::nullopt;
-  return DeviceCounters{*rx_bytes, *tx_bytes, *rx_packets, *tx_packets, count(tx, "dropped").value_or(0)};
+  return DeviceCounters{*rx_bytes, *tx_bytes, *rx_packets, *tx_packets};
 }
 
 }  // namespace federa::federation

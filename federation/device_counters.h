@@ -12,7 +12,6 @@ namespace federa::federation {
 
 struct DeviceCounters {
   std::uint64_t rx_bytes = 0, tx_bytes = 0, rx_packets = 0, tx_packets = 0;
-  std::uint64_t tx_dropped = 0;
 };
 
 // netns "" = the host's own namespace.

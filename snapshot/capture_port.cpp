@@ -32,10 +32,11 @@ std::int64_t now_us() {
 }
 
 CapturePort::CapturePort(const std::string& tag, const std::string& netns, const std::string& device,
-                         const std::string& role)
+                         const std::string& role, std::function<void()> first_frame)
     : netns_(netns),
       dup_(federation::device_name(federation::DeviceKind::kCapture, tag, device, role + "/dup")),
-      rec_(federation::device_name(federation::DeviceKind::kCapture, tag, device, role + "/rec")) {
+      rec_(federation::device_name(federation::DeviceKind::kCapture, tag, device, role + "/rec")),
+      first_frame_(std::move(first_frame)) {
   federation::run_checked(federation::ip_command(netns_, {"-batch", "-"}),
                           "link add " + dup_ + " mtu 65000 type veth peer name " + rec_ + " mtu 65000\n" +
                               "link set " + dup_ + " addrgenmode none\nlink set " + rec_ + " addrgenmode none\n" +
@@ -60,6 +61,7 @@ void CapturePort::read_until_stopped() {
     const bool last_pass = stopping_.load();
     if (auto frame = socket_->receive(last_pass ? quiet_ : kPoll)) {
       frames_.push_back({now_us(), std::move(*frame)});
+      if (frames_.size() == 1 && first_frame_) first_frame_();
     } else if (last_pass) {
       return;
     }

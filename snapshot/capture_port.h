@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,7 +23,9 @@ class PacketSocket;
 class CapturePort {
  public:
   // `tag` (the snapshot), `device` (the port recorded) and `role` make the names unique.
-  CapturePort(const std::string& tag, const std::string& netns, const std::string& device, const std::string& role);
+  // `first_frame`, if given, is called on the reading thread when the first frame arrives.
+  CapturePort(const std::string& tag, const std::string& netns, const std::string& device, const std::string& role,
+              std::function<void()> first_frame = {});
   ~CapturePort();
   CapturePort(const CapturePort&) = delete;
   CapturePort& operator=(const CapturePort&) = delete;
@@ -38,6 +41,7 @@ class CapturePort {
   std::unique_ptr<PacketSocket> socket_;
   std::atomic<bool> stopping_{false};
   std::chrono::milliseconds quiet_{50};
+  std::function<void()> first_frame_;
   std::vector<Frame> frames_;
   std::thread reader_;
 };

@@ -2,14 +2,10 @@
 
 #include "snapshot/frame_injector.h"
 
-#include "federation/command.h"
-#include "federation/device_counters.h"
-#include "federation/host_links.h"
+#include "snapshot/namespace_control.h"
 
 #include "common/geni_error.h"
 #include "common/log.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -20,25 +16,6 @@ namespace {
 constexpr const char* kWhite = "0xfd01";
 constexpr const char* kRed = "0xfd02";
 constexpr auto kHeldQuiet = std::chrono::milliseconds(5);
-
-// How many frames wait in the port's queue towards its (stopped) node: those the qdisc handed to
-// the device minus those the device's reader took or dropped. A tap counts a frame as
-// transmitted when QEMU reads it; a veth (no qdisc) delivers at once and has no queue.
-std::uint64_t frames_waiting(const CutPort& at) {
-  const auto counters = federation::device_counters(at.port.netns, at.port.device);
-  if (!counters) {
-    throw GeniError(GeniCode::kServerError, "port " + at.port.device + " of node " + at.node + " is gone");
-  }
-  std::vector<std::string> tc{"tc"};
-  if (!at.port.netns.empty()) tc.insert(tc.end(), {"-n", at.port.netns});
-  tc.insert(tc.end(), {"-s", "-json", "qdisc", "show", "dev", at.port.device});
-  std::uint64_t handed = 0;
-  for (const auto& qdisc : nlohmann::json::parse(federation::run_checked(tc), nullptr, false)) {
-    if (qdisc.value("root", false)) handed += qdisc.value("packets", std::uint64_t{0});
-  }
-  const std::uint64_t gone = counters->tx_packets + counters->tx_dropped;
-  return handed > gone ? handed - gone : 0;
-}
 
 std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -60,7 +37,8 @@ struct LiveCut::Port {
   bool marked = false;
 };
 
-LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports) : tag_(tag) {
+LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force)
+    : tag_(tag), force_(std::move(force)) {
   try {
     for (std::size_t k = 0; k < ports.size(); ++k) {
       auto port = std::make_unique<Port>();
@@ -68,13 +46,12 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports) : tag_(tag)
       port->ingress = "i" + std::to_string(k);
       port->egress = "o" + std::to_string(k);
       const auto& p = port->at.port;
-      port->held = std::make_unique<CapturePort>(tag_, p.netns, p.device, "held");
+      const std::string node = port->at.node;
+      port->held = std::make_unique<CapturePort>(tag_, p.netns, p.device, "held", [this, node] { force_once(node); });
       port->queued = std::make_unique<CapturePort>(tag_, p.netns, p.device, "queued");
       port->marking = std::make_unique<CapturePort>(tag_, p.netns, p.device, "marking");
       port->in_flight = std::make_unique<CapturePort>(tag_, p.netns, p.device, "in-flight");
-      if (std::find(namespaces_.begin(), namespaces_.end(), p.netns) == namespaces_.end()) {
-        namespaces_.push_back(p.netns);
-      }
+      if (!controls_.count(p.netns)) controls_.emplace(p.netns, std::make_unique<NamespaceControl>(p.netns));
       ports_.push_back(std::move(port));
     }
     install();
@@ -91,12 +68,7 @@ LiveCut::~LiveCut() {
   } catch (const std::exception& e) {
     logger("snapshot")->error("event=cut_remove_failed tag={} error={}", tag_, log_value(e.what()));
   }
-  std::vector<std::thread> releases;
-  {
-    std::lock_guard lock(mutex_);
-    releases.swap(releases_);
-  }
-  for (auto& t : releases) t.join();
+  join_all();
   for (auto& port : ports_) {
     if (port->marked) continue;
     try {
@@ -108,7 +80,7 @@ LiveCut::~LiveCut() {
 }
 
 void LiveCut::install() {
-  for (const auto& netns : namespaces_) {
+  for (const auto& [netns, control] : controls_) {
     std::string script = "table netdev " + snapshot_table(tag_, netns) + " {\n";
     for (const auto& port : ports_) {
       if (port->at.port.netns != netns) continue;
@@ -119,11 +91,53 @@ void LiveCut::install() {
                 " priority -10; policy accept;\n    meta mark " + kRed + " dup to \"" + port->held->target() +
                 "\" drop\n    dup to \"" + port->queued->target() + "\"\n  }\n";
     }
-    federation::run_nft(netns, {"-f", "-"}, script + "}\n");
+    control->nft(script + "}\n");
+  }
+}
+
+void LiveCut::force_once(const std::string& node) {
+  if (!force_) return;
+  std::lock_guard lock(mutex_);
+  if (marking_.count(node) || forcing_.count(node)) return;
+  forcing_.emplace(node, std::thread([this, node] {
+    try {
+      force_(node);
+    } catch (const std::exception& e) {
+      logger("snapshot")->warn("event=force_failed node={} error={}", node, log_value(e.what()));
+    }
+  }));
+}
+
+bool LiveCut::forced(const std::string& node) {
+  std::thread waiting;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = forcing_.find(node);
+    if (it == forcing_.end()) return false;
+    waiting = std::move(it->second);
+  }
+  if (waiting.joinable()) waiting.join();
+  return true;
+}
+
+void LiveCut::join_all() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    threads.swap(releases_);
+    for (auto& [node, t] : forcing_) threads.push_back(std::move(t));
+  }
+  for (auto& t : threads) {
+    if (t.joinable()) t.join();
   }
 }
 
 void LiveCut::mark(const std::string& node) {
+  const std::int64_t start = now_us();
+  {
+    std::lock_guard lock(mutex_);
+    marking_.insert(node);
+  }
   std::vector<Port*> mine;
   for (auto& port : ports_) {
     if (port->at.node == node) mine.push_back(port.get());
@@ -140,18 +154,22 @@ void LiveCut::mark(const std::string& node) {
             port->marking->target() + "\" drop\nadd rule netdev " + table + " " + port->egress + " dup to \"" +
             port->held->target() + "\" drop\n";
   }
-  federation::run_nft(netns, {"-f", "-"}, hold);
-  for (Port* port : mine) port->waiting = frames_waiting(port->at);
+  NamespaceControl& control = *controls_.at(netns);
+  control.nft(hold);
+  std::uint64_t waiting = 0;
+  for (Port* port : mine) waiting += port->waiting = control.frames_waiting(port->at.port.device);
+  logger("snapshot")->info("event=snapshot_mark tag={} node={} waiting={} ms={:.1f}", tag_, node, waiting,
+                           static_cast<double>(now_us() - start) / 1000.0);
   std::lock_guard lock(mutex_);
   for (Port* port : mine) port->marked = true;
-  releases_.emplace_back([this, mine, table, netns] {
+  releases_.emplace_back([this, mine, table, &control] {
     try {
       std::string pass;
       for (Port* port : mine) {
         pass += "flush chain netdev " + table + " " + port->egress + "\nadd rule netdev " + table + " " +
                 port->egress + " meta mark " + kWhite + " dup to \"" + port->in_flight->target() + "\"\n";
       }
-      federation::run_nft(netns, {"-f", "-"}, pass);
+      control.nft(pass);
       for (Port* port : mine) release(*port);
     } catch (const std::exception& e) {
       logger("snapshot")->error("event=release_failed node={} error={}", mine.front()->at.node, log_value(e.what()));
@@ -172,7 +190,7 @@ void LiveCut::release(Port& port) {
 }
 
 void LiveCut::remove_tables() {
-  for (const auto& netns : namespaces_) remove_snapshot_table(tag_, netns);
+  for (const auto& [netns, control] : controls_) remove_snapshot_table(tag_, netns);
 }
 
 LiveCutResult LiveCut::finish() {
@@ -181,12 +199,7 @@ LiveCutResult LiveCut::finish() {
       throw GeniError(GeniCode::kServerError, "node " + port->at.node + " never reached its snapshot point");
     }
   }
-  std::vector<std::thread> releases;
-  {
-    std::lock_guard lock(mutex_);
-    releases.swap(releases_);
-  }
-  for (auto& t : releases) t.join();
+  join_all();
   remove_tables();
   finished_ = true;
   LiveCutResult result;

@@ -4,8 +4,11 @@
 // port (an nftables mark set at the port's ingress, carried between hosts in VXLAN's Group
 // Policy field, LinkDriver::carries_marks). At each port's egress, towards its node:
 //   * while the node is white, a red frame is held (dropped and kept): it must not be received
-//     before the node's snapshot point. Every other frame is delivered and kept aside, because
-//     it may still wait in the tap's queue when the node stops;
+//     before the node's snapshot point. As in Mattern's algorithm, the first such frame forces
+//     the node to its snapshot point: `force(node)` is called (the coordinator pauses the node,
+//     which QEMU then snapshots paused), so red frames wait for the pause, not for the node's
+//     own last memory pass. Every other frame is delivered and kept aside, because it may still
+//     wait in the tap's queue when the node stops;
 //   * mark(node), called at the node's snapshot point while it is stopped: its frames turn red
 //     and every frame towards it is held for a moment, while the number of frames still waiting
 //     in its tap's queue is read (the qdisc's count of frames handed to the tap minus the tap's
@@ -23,13 +26,18 @@
 #include "snapshot/channel_cut.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace federa::snapshot {
+
+class NamespaceControl;
 
 struct LiveCutResult {
   std::vector<ChannelRecording> channels;  // one per port; `at` is the receiving node's port
@@ -39,13 +47,18 @@ struct LiveCutResult {
 
 class LiveCut {
  public:
-  LiveCut(const std::string& tag, std::vector<CutPort> ports);
+  using Force = std::function<void(const std::string& node)>;
+
+  // `force` runs on a thread of its own, at most once per node, never after the node's mark.
+  LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force = {});
   ~LiveCut();
   LiveCut(const LiveCut&) = delete;
   LiveCut& operator=(const LiveCut&) = delete;
 
   // The node's snapshot point. Thread-safe; once per node.
   void mark(const std::string& node);
+  // Waits for force(node) if it was called; true if it was.
+  bool forced(const std::string& node);
   // Throws GeniError(kServerError) if a node was never marked.
   LiveCutResult finish();
 
@@ -55,12 +68,17 @@ class LiveCut {
   void reopen(Port& port);
   void release(Port& port);
   void remove_tables();
+  void force_once(const std::string& node);
+  void join_all();
 
   std::string tag_;
   std::vector<std::unique_ptr<Port>> ports_;
-  std::vector<std::string> namespaces_;
-  std::mutex mutex_;  // guards the hold figures and `releases_`
+  std::map<std::string, std::unique_ptr<NamespaceControl>> controls_;  // per host namespace
+  Force force_;
+  std::mutex mutex_;  // guards the hold figures, `releases_`, `forcing_` and `marking_`
   std::vector<std::thread> releases_;
+  std::map<std::string, std::thread> forcing_;
+  std::set<std::string> marking_;  // nodes whose mark has begun
   std::uint64_t frames_held_ = 0;
   double longest_hold_ms_ = 0;
   bool finished_ = false;

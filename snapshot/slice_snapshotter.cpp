@@ -18,6 +18,7 @@ namespace federa::snapshot {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kLiveAttempts = 2;
 using federation::DomainState;
 
 double ms_since(Clock::time_point start) {
@@ -107,7 +108,13 @@ class Taking {
   void run_live() {
     const auto start = Clock::now();
     report(progress_, "colour", 0.0);
-    live_cut_.emplace(record_.id, cut_ports(slice_));
+    // A red frame waiting for a white node pauses it: its snapshot point comes now (QEMU then
+    // finishes the copy with the guest stopped), not at its own last pass.
+    live_cut_.emplace(record_.id, cut_ports(slice_), [this](const std::string& name) {
+      for (const SliceNode& node : slice_.nodes) {
+        if (node.name == name) node.driver->suspend(name);
+      }
+    });
     snapshot_nodes(true, [this](const std::string& node) { live_cut_->mark(node); });
     report(progress_, "channels", 0.85);
     LiveCutResult cut = live_cut_->finish();
@@ -151,12 +158,31 @@ class Taking {
       const auto file = std::filesystem::path(record_.directory) / (node.name + ".mem");
       std::function<void()> at_pause;
       if (mark) at_pause = [&mark, &node] { mark(node.name); };
-      const federation::JobStats stats = node.driver->snapshot(node.name, file, live, at_pause);
-      const double stopped = stats.paused_ms > 0 ? stats.paused_ms : stats.downtime_ms;
-      record_.nodes[i] = {node.name, file.string(), file_bytes(file), stopped, stats.wall_ms};
+      const bool was_running = running(*node.driver, node.name);
+      federation::JobStats stats;
+      try {
+        stats = node.driver->snapshot(node.name, file, live, at_pause);
+      } catch (...) {
+        settle_forced(node, was_running);
+        throw;
+      }
+      settle_forced(node, was_running);
+      record_.nodes[i] = {node.name, file.string(), file_bytes(file), stats.downtime_ms, stats.wall_ms, stats.paused_ms};
       const double share = static_cast<double>(++finished) / static_cast<double>(slice_.nodes.size());
       report(progress_, "snapshot", 0.2 + 0.6 * share);
     });
+  }
+
+  // A node the colouring paused (LiveCut's force) runs again once its snapshot is written, even
+  // if the pause came after libvirt's own resume.
+  void settle_forced(const SliceNode& node, bool was_running) {
+    if (!live_cut_ || !live_cut_->forced(node.name) || !was_running) return;
+    logger("snapshot")->info("event=snapshot_forced id={} node={}", record_.id, node.name);
+    try {
+      if (node.driver->status(node.name).state == DomainState::kPaused) node.driver->resume(node.name);
+    } catch (const std::exception& e) {
+      logger("snapshot")->error("event=resume_failed node={} error={}", node.name, log_value(e.what()));
+    }
   }
 
   void write_channels(bool at_receiver) {
@@ -206,13 +232,18 @@ SnapshotRecord SliceSnapshotter::take(const SliceDescription& slice, const Snaps
       return attempt(slice, fallback, progress);
     }
   }
-  try {
-    return attempt(slice, options, progress);
-  } catch (const federation::SnapshotPointMissed& e) {
-    logger("snapshot")->warn("event=snapshot_fallback slice={} reason=late_mark error={}", log_value(slice.slice_urn),
-                             log_value(e.what()));
-    return attempt(slice, fallback, progress);
+  // A mark that came too late is a matter of scheduling: one more live attempt, then stop the world.
+  for (int attempt_no = 1;; ++attempt_no) {
+    try {
+      return attempt(slice, options, progress);
+    } catch (const federation::SnapshotPointMissed& e) {
+      logger("snapshot")->warn("event=snapshot_retry slice={} attempt={} reason=late_mark error={}",
+                               log_value(slice.slice_urn), attempt_no, log_value(e.what()));
+      if (attempt_no == kLiveAttempts) break;
+    }
   }
+  logger("snapshot")->warn("event=snapshot_fallback slice={} reason=late_mark", log_value(slice.slice_urn));
+  return attempt(slice, fallback, progress);
 }
 
 SnapshotRecord SliceSnapshotter::attempt(const SliceDescription& slice, const SnapshotOptions& options,

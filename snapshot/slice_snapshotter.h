@@ -6,7 +6,7 @@
 //              frames from nodes past their point are held from nodes not yet there, frames in
 //              flight across the cut are recorded at their receivers. Falls back to
 //              stop-the-world when a link cannot carry the colour (a tunnel made without `gbp`)
-//              or a node resumed before its point was marked (SnapshotPointMissed).
+//              or, twice, a node resumed before its point was marked (SnapshotPointMissed).
 //   take(), stop-the-world: cut every node port (drop + record, channel_cut.h) -> wait `drain` so frames
 //              already past the ports reach their receivers -> pause every node -> external
 //              memory snapshot of every node in parallel -> lift the cut -> resume -> re-inject

@@ -16,7 +16,7 @@ std::string detail_json(const SnapshotRecord& record) {
   json nodes = json::array(), channels = json::array();
   for (const auto& n : record.nodes) {
     nodes.push_back({{"node", n.node}, {"memory_file", n.memory_file}, {"bytes", n.bytes},
-                     {"downtime_ms", n.downtime_ms}, {"snapshot_ms", n.snapshot_ms}});
+                     {"downtime_ms", n.downtime_ms}, {"snapshot_ms", n.snapshot_ms}, {"stopped_ms", n.stopped_ms}});
   }
   for (const auto& c : record.channels) {
     channels.push_back({{"node", c.node}, {"link_id", c.link_id}, {"device", c.device}, {"netns", c.netns},
@@ -30,7 +30,7 @@ void read_detail(SnapshotRecord& record, const std::string& text) {
   const json j = json::parse(text);
   for (const auto& n : j.at("nodes")) {
     record.nodes.push_back({n.at("node"), n.at("memory_file"), n.at("bytes"), n.at("downtime_ms"),
-                            n.at("snapshot_ms")});
+                            n.at("snapshot_ms"), n.value("stopped_ms", 0.0)});
   }
   for (const auto& c : j.at("channels")) {
     record.channels.push_back({c.at("node"), c.at("link_id"), c.at("device"), c.at("netns"), c.at("bridge"),

@@ -26,8 +26,9 @@ struct NodeImage {
   std::string node;
   std::string memory_file;
   std::uint64_t bytes = 0;
-  double downtime_ms = 0;  // QEMU's own figure for the snapshot job (0 on the test driver); live: the guest's stop
+  double downtime_ms = 0;  // QEMU's own figure for the snapshot job (0 on the test driver)
   double snapshot_ms = 0;  // the driver call
+  double stopped_ms = 0;   // live: how long the guest was stopped, QEMU's STOP to RESUME (0: unknown)
 };
 
 struct ChannelLog {

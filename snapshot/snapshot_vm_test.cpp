@@ -39,7 +39,8 @@ TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back 
                                 << taken.interruption_ms << " ms, " << taken.frames << " frames in flight, "
                                 << taken.bytes / 1e6 << " MB");
   for (const auto& node : taken.nodes) {
-    MESSAGE(node.node << ": snapshot " << node.snapshot_ms << " ms, guest stopped " << node.downtime_ms << " ms");
+    MESSAGE(node.node << ": snapshot " << node.snapshot_ms << " ms, QEMU downtime " << node.downtime_ms
+                      << " ms, guest stopped " << node.stopped_ms << " ms");
   }
   CHECK(taken.mode == options.mode);
   if (taken.mode == SnapshotMode::kStopTheWorld) {
