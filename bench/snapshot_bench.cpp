@@ -1,6 +1,7 @@
 // Slice snapshot, restore and live migration benchmark (needs root and the QEMU packages of
 // docs/backends.md). One 2-VM slice across two site libvirtds (snapshot/two_site_vms.h): vma
-// at site A pings vmb at site B every 20 ms, a probe at site A pings vma every 10 ms.
+// at site A streams numbered datagrams to vmb at site B every 20 ms (echoed back), a probe at site A
+// pings vma every 10 ms.
 //   snapshot  in each mode (stop-the-world, then live): whole-slice ms, each node's snapshot call
 //             ms, QEMU downtime and how long the guest was stopped (live: QEMU's STOP..RESUME),
 //             how long frames were kept from their receivers (the cut; live: the longest hold),
@@ -46,7 +47,7 @@ SnapshotRow snapshot_row(TwoSiteSlice& t, SliceSnapshotter& snapshots, SnapshotM
     std::printf(" [call %.1f ms, QEMU downtime %.0f ms, stopped %.0f ms]", node.snapshot_ms, node.downtime_ms,
                 node.stopped_ms);
   }
-  std::printf("\n");
+  std::printf("%s%s\n", stream.missing ? "  gaps:" : "", stream.missing ? stream.gaps.c_str() : "");
   return {taken.id, before, taken.interruption_ms};
 }
 

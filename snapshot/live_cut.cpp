@@ -16,6 +16,10 @@ namespace {
 constexpr const char* kWhite = "0xfd01";
 constexpr const char* kRed = "0xfd02";
 constexpr auto kHeldQuiet = std::chrono::milliseconds(5);
+// How long a node's reader must take no frame for its queue to count as empty, and the most the
+// start waits for that (a paused node never empties its queue).
+constexpr auto kSettleQuiet = std::chrono::milliseconds(5);
+constexpr auto kSettleLimit = std::chrono::milliseconds(150);
 
 std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -25,14 +29,15 @@ std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
 
 }  // namespace
 
-// One node port and its captures: `held` (frames held for the node: red ones before its mark,
-// all but white ones while it is marked), `queued` (every frame delivered before the mark),
-// `marking` (white frames held while it is marked), `in_flight` (white frames after that).
+// One node port and its captures: `settling` (frames held at the start), `held` (frames held for
+// the node: red ones before its mark, all but white ones while it is marked), `queued` (every
+// frame delivered from the start to the mark), `marking` (white frames held while it is
+// marked), `in_flight` (white frames after that).
 struct LiveCut::Port {
   CutPort at;
   std::string ingress, egress;  // chain names
-  std::unique_ptr<CapturePort> held, queued, marking, in_flight;
-  std::uint64_t waiting = 0;    // frames in the node's queue at its mark
+  std::unique_ptr<CapturePort> settling, held, queued, marking, in_flight;
+  std::uint64_t gone_at_start = 0, gone_at_mark = 0;  // frames the node's reader took (or lost)
   std::vector<Frame> marking_frames;
   bool marked = false;
 };
@@ -47,6 +52,7 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force
       port->egress = "o" + std::to_string(k);
       const auto& p = port->at.port;
       const std::string node = port->at.node;
+      port->settling = std::make_unique<CapturePort>(tag_, p.netns, p.device, "settling");
       port->held = std::make_unique<CapturePort>(tag_, p.netns, p.device, "held", [this, node] { force_once(node); });
       port->queued = std::make_unique<CapturePort>(tag_, p.netns, p.device, "queued");
       port->marking = std::make_unique<CapturePort>(tag_, p.netns, p.device, "marking");
@@ -55,8 +61,12 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force
       ports_.push_back(std::move(port));
     }
     install();
+    settle();
   } catch (...) {
     remove_tables();
+    for (auto& port : ports_) {  // what the start held goes on to its node
+      if (port->settling) FrameInjector::deliver(port->at.port.netns, port->at.port.device, port->settling->stop());
+    }
     throw;
   }
 }
@@ -88,17 +98,46 @@ void LiveCut::install() {
       script += "  chain " + port->ingress + " {\n    type filter hook ingress device " + device +
                 " priority -10; policy accept;\n    meta mark set " + kWhite + "\n  }\n";
       script += "  chain " + port->egress + " {\n    type filter hook egress device " + device +
-                " priority -10; policy accept;\n    meta mark " + kRed + " dup to \"" + port->held->target() +
-                "\" drop\n    dup to \"" + port->queued->target() + "\"\n  }\n";
+                " priority -10; policy accept;\n    dup to \"" + port->settling->target() + "\" drop\n  }\n";
     }
     control->nft(script + "}\n");
   }
 }
 
+void LiveCut::settle() {
+  const auto gone = [this](const Port& port) { return controls_.at(port.at.port.netns)->frames_gone(port.at.port.device); };
+  std::vector<std::uint64_t> last;
+  for (const auto& port : ports_) last.push_back(gone(*port));
+  const auto start = std::chrono::steady_clock::now();
+  auto quiet_since = start;
+  while (std::chrono::steady_clock::now() - start < kSettleLimit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+      const std::uint64_t now = gone(*ports_[i]);
+      if (now != last[i]) quiet_since = std::chrono::steady_clock::now();
+      last[i] = now;
+    }
+    if (std::chrono::steady_clock::now() - quiet_since >= kSettleQuiet) break;
+  }
+  for (std::size_t i = 0; i < ports_.size(); ++i) ports_[i]->gone_at_start = last[i];
+  for (const auto& [netns, control] : controls_) {
+    const std::string table = snapshot_table(tag_, netns);
+    std::string script;
+    for (const auto& port : ports_) {
+      if (port->at.port.netns != netns) continue;
+      script += "flush chain netdev " + table + " " + port->egress + "\nadd rule netdev " + table + " " +
+                port->egress + " meta mark " + kRed + " dup to \"" + port->held->target() + "\" drop\nadd rule netdev " +
+                table + " " + port->egress + " dup to \"" + port->queued->target() + "\"\n";
+    }
+    control->nft(script);
+  }
+  for (auto& port : ports_) deliver_held(*port, port->settling->stop(kHeldQuiet));
+}
+
 void LiveCut::force_once(const std::string& node) {
   if (!force_) return;
   std::lock_guard lock(mutex_);
-  if (marking_.count(node) || forcing_.count(node)) return;
+  if (closing_ || marking_.count(node) || forcing_.count(node)) return;
   forcing_.emplace(node, std::thread([this, node] {
     try {
       force_(node);
@@ -124,6 +163,7 @@ void LiveCut::join_all() {
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mutex_);
+    closing_ = true;  // a frame a capture still hands over forces no one now
     threads.swap(releases_);
     for (auto& [node, t] : forcing_) threads.push_back(std::move(t));
   }
@@ -156,9 +196,8 @@ void LiveCut::mark(const std::string& node) {
   }
   NamespaceControl& control = *controls_.at(netns);
   control.nft(hold);
-  std::uint64_t waiting = 0;
-  for (Port* port : mine) waiting += port->waiting = control.frames_waiting(port->at.port.device);
-  logger("snapshot")->info("event=snapshot_mark tag={} node={} waiting={} ms={:.1f}", tag_, node, waiting,
+  for (Port* port : mine) port->gone_at_mark = control.frames_gone(port->at.port.device);
+  logger("snapshot")->info("event=snapshot_mark tag={} node={} ms={:.1f}", tag_, node,
                            static_cast<double>(now_us() - start) / 1000.0);
   std::lock_guard lock(mutex_);
   for (Port* port : mine) port->marked = true;
@@ -180,7 +219,10 @@ void LiveCut::mark(const std::string& node) {
 // Delivers, out of its port and in the order they came, the frames held for the port's node.
 void LiveCut::release(Port& port) {
   port.marking_frames = port.marking->stop(kHeldQuiet);
-  const std::vector<Frame> held = merged(port.held->stop(kHeldQuiet), port.marking_frames);
+  deliver_held(port, merged(port.held->stop(kHeldQuiet), port.marking_frames));
+}
+
+void LiveCut::deliver_held(Port& port, const std::vector<Frame>& held) {
   if (held.empty()) return;
   FrameInjector::deliver(port.at.port.netns, port.at.port.device, held);
   const double longest = static_cast<double>(now_us() - held.front().time_us) / 1000.0;
@@ -205,10 +247,15 @@ LiveCutResult LiveCut::finish() {
   LiveCutResult result;
   for (auto& port : ports_) {
     std::vector<Frame> queued = port->queued->stop();
-    const std::size_t waiting = std::min<std::size_t>(queued.size(), port->waiting);
+    const std::uint64_t taken = port->gone_at_mark - port->gone_at_start;
+    const std::size_t waiting = taken >= queued.size() ? 0 : queued.size() - static_cast<std::size_t>(taken);
     std::vector<Frame> channel(queued.end() - static_cast<std::ptrdiff_t>(waiting), queued.end());
     channel.insert(channel.end(), port->marking_frames.begin(), port->marking_frames.end());
-    for (Frame& frame : port->in_flight->stop()) channel.push_back(std::move(frame));
+    std::vector<Frame> later = port->in_flight->stop();
+    logger("snapshot")->info("event=snapshot_channel tag={} node={} port={} delivered={} taken={} waiting={} "
+                             "held_at_mark={} later={}", tag_, port->at.node, port->at.port.device, queued.size(),
+                             taken, waiting, port->marking_frames.size(), later.size());
+    for (Frame& frame : later) channel.push_back(std::move(frame));
     result.channels.push_back({port->at, std::move(channel), 0});
   }
   result.frames_held = frames_held_;

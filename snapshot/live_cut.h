@@ -9,11 +9,13 @@
 //     which QEMU then snapshots paused), so red frames wait for the pause, not for the node's
 //     own last memory pass. Every other frame is delivered and kept aside, because it may still
 //     wait in the tap's queue when the node stops;
+//   * at the start every frame towards a node is held until its reader has emptied its queue (its
+//     count of frames taken stops moving), so that count and the frames delivered from then on
+//     tell at any moment how many wait in the queue (libvirt gives taps no qdisc to count them);
 //   * mark(node), called at the node's snapshot point while it is stopped: its frames turn red
-//     and every frame towards it is held for a moment, while the number of frames still waiting
-//     in its tap's queue is read (the qdisc's count of frames handed to the tap minus the tap's
-//     count of frames its reader took; exact, as nothing enters or leaves the queue then). The
-//     last that many frames delivered before are in flight across the cut. Then the port lets
+//     and every frame towards it is held for a moment, while the tap's count of frames taken
+//     is read (it cannot move then). The frames delivered since the start minus those taken
+//     are still in the queue: the last that many are in flight across the cut. Then the port lets
 //     frames through again, delivers what it held (in order), and from then on keeps the white
 //     frames reaching the node: they too are in flight across the cut.
 // finish(), once every node is marked, removes the rules and returns each port's channel state
@@ -65,8 +67,9 @@ class LiveCut {
  private:
   struct Port;
   void install();
-  void reopen(Port& port);
+  void settle();
   void release(Port& port);
+  void deliver_held(Port& port, const std::vector<Frame>& held);
   void remove_tables();
   void force_once(const std::string& node);
   void join_all();
@@ -82,6 +85,7 @@ class LiveCut {
   std::uint64_t frames_held_ = 0;
   double longest_hold_ms_ = 0;
   bool finished_ = false;
+  bool closing_ = false;
 };
 
 }  // namespace federa::snapshot

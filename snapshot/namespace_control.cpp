@@ -3,9 +3,7 @@
 #include "common/geni_error.h"
 
 #include <libmnl/libmnl.h>
-#include <linux/gen_stats.h>
 #include <linux/if_link.h>
-#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <nftables/libnftables.h>
 
@@ -36,11 +34,6 @@ struct LinkCounters {
   bool found = false;
 };
 
-struct QdiscCounters {
-  int ifindex = 0;
-  std::uint64_t handed = 0;
-};
-
 int link_attribute(const nlattr* attr, void* data) {
   auto* counters = static_cast<LinkCounters*>(data);
   if (mnl_attr_get_type(attr) == IFLA_STATS64 && mnl_attr_get_payload_len(attr) >= sizeof(rtnl_link_stats64)) {
@@ -55,35 +48,6 @@ int link_attribute(const nlattr* attr, void* data) {
 
 int link_reply(const nlmsghdr* message, void* data) {
   return mnl_attr_parse(message, sizeof(ifinfomsg), link_attribute, data);
-}
-
-// The packet count of a qdisc's basic statistics: 64-bit where the kernel gives it.
-int qdisc_statistic(const nlattr* attr, void* data) {
-  auto* handed = static_cast<std::uint64_t*>(data);
-  if (mnl_attr_get_type(attr) == TCA_STATS_PKT64 && mnl_attr_get_payload_len(attr) >= sizeof(std::uint64_t)) {
-    *handed = mnl_attr_get_u64(attr);
-  } else if (mnl_attr_get_type(attr) == TCA_STATS_BASIC && *handed == 0 &&
-             mnl_attr_get_payload_len(attr) >= sizeof(gnet_stats_basic)) {
-    gnet_stats_basic basic;
-    std::memcpy(&basic, mnl_attr_get_payload(attr), sizeof basic);
-    *handed = basic.packets;
-  }
-  return MNL_CB_OK;
-}
-
-int qdisc_attribute(const nlattr* attr, void* data) {
-  if (mnl_attr_get_type(attr) == TCA_STATS2) mnl_attr_parse_nested(attr, qdisc_statistic, data);
-  return MNL_CB_OK;
-}
-
-int qdisc_reply(const nlmsghdr* message, void* data) {
-  auto* counters = static_cast<QdiscCounters*>(data);
-  const auto* tc = static_cast<const tcmsg*>(mnl_nlmsg_get_payload(message));
-  if (tc->tcm_ifindex != counters->ifindex || tc->tcm_parent != TC_H_ROOT) return MNL_CB_OK;
-  std::uint64_t handed = 0;
-  mnl_attr_parse(message, sizeof(tcmsg), qdisc_attribute, &handed);
-  counters->handed += handed;
-  return MNL_CB_OK;
 }
 
 }  // namespace
@@ -197,8 +161,8 @@ void NamespaceControl::nft(const std::string& script) {
   });
 }
 
-std::uint64_t NamespaceControl::frames_waiting(const std::string& device) {
-  std::uint64_t waiting = 0;
+std::uint64_t NamespaceControl::frames_gone(const std::string& device) {
+  std::uint64_t gone = 0;
   run([&](State& s) {
     const unsigned ifindex = if_nametoindex(device.c_str());
     if (ifindex == 0) fail("device " + device + " is gone from namespace " + netns_);
@@ -209,21 +173,11 @@ std::uint64_t NamespaceControl::frames_waiting(const std::string& device) {
     auto* link = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ifinfomsg)));
     link->ifi_family = AF_UNSPEC;
     link->ifi_index = static_cast<int>(ifindex);
-    LinkCounters gone;
-    if (!s.query(request, link_reply, &gone) || !gone.found) fail("cannot read the counters of " + device);
-
-    request = mnl_nlmsg_put_header(buffer.data());
-    request->nlmsg_type = RTM_GETQDISC;
-    request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto* tc = static_cast<tcmsg*>(mnl_nlmsg_put_extra_header(request, sizeof(tcmsg)));
-    tc->tcm_family = AF_UNSPEC;
-    tc->tcm_ifindex = static_cast<int>(ifindex);
-    QdiscCounters handed{static_cast<int>(ifindex), 0};
-    if (!s.query(request, qdisc_reply, &handed)) fail("cannot read the queue of " + device);
-    const std::uint64_t out = gone.tx_packets + gone.tx_dropped;
-    waiting = handed.handed > out ? handed.handed - out : 0;
+    LinkCounters counters;
+    if (!s.query(request, link_reply, &counters) || !counters.found) fail("cannot read the counters of " + device);
+    gone = counters.tx_packets + counters.tx_dropped;
   });
-  return waiting;
+  return gone;
 }
 
 }  // namespace federa::snapshot

@@ -1,7 +1,7 @@
-// nftables and a device's queue counters in one network namespace, from this process: a
+// nftables and a device's transmit counters in one network namespace, from this process: a
 // thread entered into the namespace runs nftables transactions (libnftables) and rtnetlink
 // queries (libmnl) there. Written so because a live snapshot's mark must be made while QEMU
-// holds a guest stopped, often for less than 50 ms: starting `nft`, `ip` and `tc` took 5 ms each
+// holds a guest stopped, often for less than 50 ms: starting `nft` and `ip` took 5 ms each
 // on an idle machine and several times that under load. Calls are serialized, block until done,
 // and throw GeniError(kServerError) with nftables' or the kernel's message.
 #pragma once
@@ -22,10 +22,9 @@ class NamespaceControl {
 
   // One nftables transaction (the syntax of `nft -f`).
   void nft(const std::string& script);
-  // Frames waiting in `device`'s queue towards its reader: those its root qdisc handed to the
-  // device minus those the device counts as transmitted or dropped. A tap counts a frame as
-  // transmitted when its reader (QEMU) takes it; a device without a qdisc (veth) has none.
-  std::uint64_t frames_waiting(const std::string& device);
+  // The frames `device` counts as transmitted or dropped. A tap counts a frame as transmitted
+  // when its reader (QEMU) takes it from the tap's queue, not when the queue takes it.
+  std::uint64_t frames_gone(const std::string& device);
 
  private:
   struct State;

@@ -299,10 +299,9 @@ bool one_run(const std::multiset<std::uint32_t>& seqs) {
 
 TEST_CASE("a live snapshot colours the frames at the ports: nothing lost or doubled live, restore re-delivers the channel") {
   Catalogued t;
-  Receiver receiver(t.node_b);
+  Receiver receiver(t.node_b), there(t.node_a);  // bound before anything is sent
   Sender sender(t.node_a, "10.77.0.2");
   Sender back(t.node_b, "10.77.0.1");  // traffic both ways, so both nodes send and receive
-  Receiver there(t.node_a);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
   std::vector<std::string> order;

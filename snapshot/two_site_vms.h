@@ -2,9 +2,10 @@
 // two-site slice of real QEMU/TCG guests as the snapshot and migration tests and snapshot_bench
 // use it. Two site namespaces, each with its own libvirtd (SiteDaemon), a VXLAN slice link
 // between them with a probe namespace at site A, and one booted guest per site (tests/vm with
-// its optional workload): vma (10.77.0.2) at A counts seconds and pings vmb every 20 ms, vmb
-// (10.77.0.3) at B counts. Plus readers for what the guests and a probe report. Needs root,
-// and the QEMU packages; builds the guest (tests/vm/build_guest.sh) into the build tree.
+// its optional workload): vma (10.77.0.2) at A counts seconds and sends vmb a numbered UDP
+// stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too. Plus readers for what
+// the guests and a probe report. Needs root, and the QEMU packages; builds the guest
+// (tests/vm/build_guest.sh) into the build tree.
 #pragma once
 
 #include "snapshot/slice.h"

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Builds federa's tiny test guest into OUTDIR (default: ./guest): the Debian cloud kernel
 # (linux-image-cloud-amd64) and a ~2.5 MB busybox initramfs (busybox-static) with the virtio
-# network modules, dropbear (dropbear-bin) for SSH logins and tests/vm/init. Does nothing when OUTDIR is newer than this script and init.
+# network modules, dropbear (dropbear-bin) for SSH logins, tests/vm/seqstream.c (built static with
+# the host's cc) and tests/vm/init. Does nothing when OUTDIR is newer than this script, init and seqstream.c.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-guest}
-if [ -f "$out/initrd.gz" ] && [ "$out/initrd.gz" -nt "$here/init" ] && [ "$out/initrd.gz" -nt "$0" ]; then
+if [ -f "$out/initrd.gz" ] && [ "$out/initrd.gz" -nt "$here/init" ] && [ "$out/initrd.gz" -nt "$0" ] &&
+   [ "$out/initrd.gz" -nt "$here/seqstream.c" ]; then
   exit 0
 fi
 kernel=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -18,6 +20,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/lib/mod" "$root/proc" "$root/sys" "$root/dev" "$root/federa"
 cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$here/init" "$root/init"
+cc -static -O2 -o "$root/bin/seqstream" "$here/seqstream.c"
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
   module=$(find "/lib/modules/$release" -name "$m.ko*" | head -n 1)
   [ -n "$module" ] || { echo "build_guest: module $m missing for $release" >&2; exit 1; }
