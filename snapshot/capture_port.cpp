@@ -59,6 +59,7 @@ CapturePort::~CapturePort() {
 void CapturePort::read_until_stopped() {
   while (true) {
     const bool last_pass = stopping_.load();
+    if (last_pass && expected_ && frames_.size() >= *expected_) return;
     if (auto frame = socket_->receive(last_pass ? quiet_ : kPoll)) {
       frames_.push_back({now_us(), std::move(*frame)});
       if (frames_.size() == 1 && first_frame_) first_frame_();
@@ -68,9 +69,10 @@ void CapturePort::read_until_stopped() {
   }
 }
 
-std::vector<Frame> CapturePort::stop(std::chrono::milliseconds quiet) {
+std::vector<Frame> CapturePort::stop(std::chrono::milliseconds quiet, std::optional<std::size_t> expected) {
   if (!reader_.joinable()) return {};
   quiet_ = quiet;
+  expected_ = expected;
   stopping_ = true;
   reader_.join();
   return std::move(frames_);

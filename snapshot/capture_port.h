@@ -2,7 +2,8 @@
 // namespace, one end the target of `dup to`, the other read by a PacketSocket on its own
 // thread. Frames are kept in arrival order with the time each arrived. stop() ends the reading
 // once the pair has been quiet for a while (frames already duplicated are still on their way)
-// and hands the frames over; the destructor stops and deletes the pair. Names are fdc-<hash>
+// (or until as many frames came as the rule's counter says it sent) and hands the frames over;
+// the destructor stops and deletes the pair. Names are fdc-<hash>
 // (backend_names), so the startup sweep removes what a crash left.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,7 +34,10 @@ class CapturePort {
 
   // The device nftables duplicates frames to.
   const std::string& target() const { return dup_; }
-  std::vector<Frame> stop(std::chrono::milliseconds quiet = std::chrono::milliseconds(50));
+  // Stops once `expected` frames have come (a rule's counter says how many it sent) or, short
+  // of that, once none came for `quiet`.
+  std::vector<Frame> stop(std::chrono::milliseconds quiet = std::chrono::milliseconds(50),
+                          std::optional<std::size_t> expected = std::nullopt);
 
  private:
   void read_until_stopped();
@@ -41,6 +46,7 @@ class CapturePort {
   std::unique_ptr<PacketSocket> socket_;
   std::atomic<bool> stopping_{false};
   std::chrono::milliseconds quiet_{50};
+  std::optional<std::size_t> expected_;
   std::function<void()> first_frame_;
   std::vector<Frame> frames_;
   std::thread reader_;

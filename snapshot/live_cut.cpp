@@ -8,6 +8,8 @@
 #include "common/log.h"
 
 #include <algorithm>
+#include <optional>
+#include <regex>
 
 namespace federa::snapshot {
 namespace {
@@ -15,11 +17,18 @@ namespace {
 // Colours as packet marks; VXLAN's Group Policy field carries the low 16 bits.
 constexpr const char* kWhite = "0xfd01";
 constexpr const char* kRed = "0xfd02";
-constexpr auto kHeldQuiet = std::chrono::milliseconds(5);
+// The most a capture is waited for once its rule's counter says how many frames it was sent.
+constexpr auto kCaptureWait = std::chrono::milliseconds(500);
 // How long a node's reader must take no frame for its queue to count as empty, and the most the
 // start waits for that (a paused node never empties its queue).
 constexpr auto kSettleQuiet = std::chrono::milliseconds(5);
 constexpr auto kSettleLimit = std::chrono::milliseconds(150);
+
+// What a rule adds to keep a frame: a named counter (so the capture's reader knows when it has
+// every frame) and the copy to the capture.
+std::string keep(const std::string& counter, const CapturePort& capture) {
+  return " counter name \"" + counter + "\" dup to \"" + capture.target() + "\"";
+}
 
 std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -35,6 +44,7 @@ std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
 // marked), `in_flight` (white frames after that).
 struct LiveCut::Port {
   CutPort at;
+  std::string k;                // its index: chains i<k>, o<k>; counters s<k> h<k> q<k> m<k> f<k>
   std::string ingress, egress;  // chain names
   std::unique_ptr<CapturePort> settling, held, queued, marking, in_flight;
   std::uint64_t gone_at_start = 0, gone_at_mark = 0;  // frames the node's reader took (or lost)
@@ -48,8 +58,9 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force
     for (std::size_t k = 0; k < ports.size(); ++k) {
       auto port = std::make_unique<Port>();
       port->at = std::move(ports[k]);
-      port->ingress = "i" + std::to_string(k);
-      port->egress = "o" + std::to_string(k);
+      port->k = std::to_string(k);
+      port->ingress = "i" + port->k;
+      port->egress = "o" + port->k;
       const auto& p = port->at.port;
       const std::string node = port->at.node;
       port->settling = std::make_unique<CapturePort>(tag_, p.netns, p.device, "settling");
@@ -71,18 +82,32 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force
   }
 }
 
+// The packets each named counter of the snapshot's table in `netns` counted.
+std::map<std::string, std::uint64_t> LiveCut::counts(const std::string& netns) {
+  static const std::regex kCounter(R"(counter (\w+) \{\s*packets ([0-9]+))");
+  const std::string listing =
+      controls_.at(netns)->nft("list counters table netdev " + snapshot_table(tag_, netns) + "\n");
+  std::map<std::string, std::uint64_t> counted;
+  for (std::sregex_iterator it(listing.begin(), listing.end(), kCounter), end; it != end; ++it) {
+    counted[(*it)[1]] = std::stoull((*it)[2]);
+  }
+  return counted;
+}
+
 LiveCut::~LiveCut() {
   if (finished_) return;
+  join_all();
+  std::map<std::string, std::map<std::string, std::uint64_t>> counted;
   try {
+    for (const auto& [netns, control] : controls_) counted[netns] = counts(netns);
     remove_tables();
   } catch (const std::exception& e) {
     logger("snapshot")->error("event=cut_remove_failed tag={} error={}", tag_, log_value(e.what()));
   }
-  join_all();
   for (auto& port : ports_) {
     if (port->marked) continue;
     try {
-      release(*port);
+      release(*port, counted[port->at.port.netns]);
     } catch (const std::exception& e) {
       logger("snapshot")->error("event=release_failed node={} error={}", port->at.node, log_value(e.what()));
     }
@@ -95,17 +120,22 @@ void LiveCut::install() {
     for (const auto& port : ports_) {
       if (port->at.port.netns != netns) continue;
       const std::string device = "\"" + port->at.port.device + "\"";
+      for (const char* counter : {"s", "h", "q", "m", "f"}) {
+        script += std::string("  counter ") + counter + port->k + " { }\n";
+      }
       script += "  chain " + port->ingress + " {\n    type filter hook ingress device " + device +
                 " priority -10; policy accept;\n    meta mark set " + kWhite + "\n  }\n";
       script += "  chain " + port->egress + " {\n    type filter hook egress device " + device +
-                " priority -10; policy accept;\n    dup to \"" + port->settling->target() + "\" drop\n  }\n";
+                " priority -10; policy accept;\n   " + keep("s" + port->k, *port->settling) + " drop\n  }\n";
     }
     control->nft(script + "}\n");
   }
 }
 
 void LiveCut::settle() {
-  const auto gone = [this](const Port& port) { return controls_.at(port.at.port.netns)->frames_gone(port.at.port.device); };
+  const auto gone = [this](const Port& port) {
+    return controls_.at(port.at.port.netns)->frames_gone(port.at.port.device);
+  };
   std::vector<std::uint64_t> last;
   for (const auto& port : ports_) last.push_back(gone(*port));
   const auto start = std::chrono::steady_clock::now();
@@ -126,12 +156,17 @@ void LiveCut::settle() {
     for (const auto& port : ports_) {
       if (port->at.port.netns != netns) continue;
       script += "flush chain netdev " + table + " " + port->egress + "\nadd rule netdev " + table + " " +
-                port->egress + " meta mark " + kRed + " dup to \"" + port->held->target() + "\" drop\nadd rule netdev " +
-                table + " " + port->egress + " dup to \"" + port->queued->target() + "\"\n";
+                port->egress + " meta mark " + kRed + keep("h" + port->k, *port->held) + " drop\nadd rule netdev " +
+                table + " " + port->egress + keep("q" + port->k, *port->queued) + "\n";
     }
     control->nft(script);
   }
-  for (auto& port : ports_) deliver_held(*port, port->settling->stop(kHeldQuiet));
+  for (const auto& [netns, control] : controls_) {
+    auto counted = counts(netns);
+    for (auto& port : ports_) {
+      if (port->at.port.netns == netns) deliver_held(*port, port->settling->stop(kCaptureWait, counted["s" + port->k]));
+    }
+  }
 }
 
 void LiveCut::force_once(const std::string& node) {
@@ -190,9 +225,9 @@ void LiveCut::mark(const std::string& node) {
   for (Port* port : mine) {
     hold += "flush chain netdev " + table + " " + port->ingress + "\nadd rule netdev " + table + " " +
             port->ingress + " meta mark set " + kRed + "\nflush chain netdev " + table + " " + port->egress +
-            "\nadd rule netdev " + table + " " + port->egress + " meta mark " + kWhite + " dup to \"" +
-            port->marking->target() + "\" drop\nadd rule netdev " + table + " " + port->egress + " dup to \"" +
-            port->held->target() + "\" drop\n";
+            "\nadd rule netdev " + table + " " + port->egress + " meta mark " + kWhite +
+            keep("m" + port->k, *port->marking) + " drop\nadd rule netdev " + table + " " + port->egress +
+            keep("h" + port->k, *port->held) + " drop\n";
   }
   NamespaceControl& control = *controls_.at(netns);
   control.nft(hold);
@@ -201,25 +236,32 @@ void LiveCut::mark(const std::string& node) {
                            static_cast<double>(now_us() - start) / 1000.0);
   std::lock_guard lock(mutex_);
   for (Port* port : mine) port->marked = true;
-  releases_.emplace_back([this, mine, table, &control] {
+  releases_.emplace_back([this, mine, table, netns, &control] {
     try {
       std::string pass;
       for (Port* port : mine) {
         pass += "flush chain netdev " + table + " " + port->egress + "\nadd rule netdev " + table + " " +
-                port->egress + " meta mark " + kWhite + " dup to \"" + port->in_flight->target() + "\"\n";
+                port->egress + " meta mark " + kWhite + keep("f" + port->k, *port->in_flight) + "\n";
       }
       control.nft(pass);
-      for (Port* port : mine) release(*port);
+      const auto counted = counts(netns);
+      for (Port* port : mine) release(*port, counted);
     } catch (const std::exception& e) {
       logger("snapshot")->error("event=release_failed node={} error={}", mine.front()->at.node, log_value(e.what()));
     }
   });
 }
 
-// Delivers, out of its port and in the order they came, the frames held for the port's node.
-void LiveCut::release(Port& port) {
-  port.marking_frames = port.marking->stop(kHeldQuiet);
-  deliver_held(port, merged(port.held->stop(kHeldQuiet), port.marking_frames));
+// Delivers, out of its port and in the order they came, the frames held for the port's node,
+// once their captures have all of them (`counted`: the table's counters after the rules moved on).
+void LiveCut::release(Port& port, const std::map<std::string, std::uint64_t>& counted) {
+  const auto expected = [&](const char* counter) -> std::optional<std::size_t> {
+    const auto it = counted.find(counter + port.k);
+    if (it == counted.end()) return std::nullopt;
+    return static_cast<std::size_t>(it->second);
+  };
+  port.marking_frames = port.marking->stop(kCaptureWait, expected("m"));
+  deliver_held(port, merged(port.held->stop(kCaptureWait, expected("h")), port.marking_frames));
 }
 
 void LiveCut::deliver_held(Port& port, const std::vector<Frame>& held) {
@@ -242,16 +284,19 @@ LiveCutResult LiveCut::finish() {
     }
   }
   join_all();
+  std::map<std::string, std::map<std::string, std::uint64_t>> counted;
+  for (const auto& [netns, control] : controls_) counted[netns] = counts(netns);
   remove_tables();
   finished_ = true;
   LiveCutResult result;
   for (auto& port : ports_) {
-    std::vector<Frame> queued = port->queued->stop();
+    auto& of_host = counted[port->at.port.netns];
+    std::vector<Frame> queued = port->queued->stop(kCaptureWait, of_host["q" + port->k]);
     const std::uint64_t taken = port->gone_at_mark - port->gone_at_start;
     const std::size_t waiting = taken >= queued.size() ? 0 : queued.size() - static_cast<std::size_t>(taken);
     std::vector<Frame> channel(queued.end() - static_cast<std::ptrdiff_t>(waiting), queued.end());
     channel.insert(channel.end(), port->marking_frames.begin(), port->marking_frames.end());
-    std::vector<Frame> later = port->in_flight->stop();
+    std::vector<Frame> later = port->in_flight->stop(kCaptureWait, of_host["f" + port->k]);
     logger("snapshot")->info("event=snapshot_channel tag={} node={} port={} delivered={} taken={} waiting={} "
                              "held_at_mark={} later={}", tag_, port->at.node, port->at.port.device, queued.size(),
                              taken, waiting, port->marking_frames.size(), later.size());

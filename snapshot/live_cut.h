@@ -68,7 +68,8 @@ class LiveCut {
   struct Port;
   void install();
   void settle();
-  void release(Port& port);
+  void release(Port& port, const std::map<std::string, std::uint64_t>& counted);
+  std::map<std::string, std::uint64_t> counts(const std::string& netns);
   void deliver_held(Port& port, const std::vector<Frame>& held);
   void remove_tables();
   void force_once(const std::string& node);

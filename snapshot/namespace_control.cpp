@@ -147,7 +147,8 @@ void NamespaceControl::run(const std::function<void(State&)>& work) {
   finished.get();
 }
 
-void NamespaceControl::nft(const std::string& script) {
+std::string NamespaceControl::nft(const std::string& script) {
+  std::string output;
   run([&](State&) {
     std::lock_guard lock(nftables_mutex);
     std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
@@ -158,7 +159,10 @@ void NamespaceControl::nft(const std::string& script) {
       const char* why = nft_ctx_get_error_buffer(ctx.get());
       fail("nftables refused a snapshot rule in namespace " + netns_ + ": " + (why ? why : "no message"));
     }
+    const char* printed = nft_ctx_get_output_buffer(ctx.get());
+    output = printed ? printed : "";
   });
+  return output;
 }
 
 std::uint64_t NamespaceControl::frames_gone(const std::string& device) {

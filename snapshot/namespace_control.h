@@ -20,8 +20,8 @@ class NamespaceControl {
   NamespaceControl(const NamespaceControl&) = delete;
   NamespaceControl& operator=(const NamespaceControl&) = delete;
 
-  // One nftables transaction (the syntax of `nft -f`).
-  void nft(const std::string& script);
+  // One nftables transaction (the syntax of `nft -f`); returns what nft printed (for a list).
+  std::string nft(const std::string& script);
   // The frames `device` counts as transmitted or dropped. A tap counts a frame as transmitted
   // when its reader (QEMU) takes it from the tap's queue, not when the queue takes it.
   std::uint64_t frames_gone(const std::string& device);
