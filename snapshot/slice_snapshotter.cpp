@@ -107,6 +107,8 @@ class Taking {
   // Every node snapshots live; each marks its snapshot point in the colouring as it stops.
   void run_live() {
     const auto start = Clock::now();
+    // Before the colouring can force (pause) any node: which ones run on afterwards.
+    for (const SliceNode& node : slice_.nodes) running_at_start_.push_back(running(*node.driver, node.name));
     report(progress_, "colour", 0.0);
     // A red frame waiting for a white node pauses it: its snapshot point comes now (QEMU then
     // finishes the copy with the guest stopped), not at its own last pass.
@@ -158,7 +160,7 @@ class Taking {
       const auto file = std::filesystem::path(record_.directory) / (node.name + ".mem");
       std::function<void()> at_pause;
       if (mark) at_pause = [&mark, &node] { mark(node.name); };
-      const bool was_running = running(*node.driver, node.name);
+      const bool was_running = running_at_start_.empty() || running_at_start_[i];
       federation::JobStats stats;
       try {
         stats = node.driver->snapshot(node.name, file, live, at_pause);
@@ -204,6 +206,7 @@ class Taking {
   std::vector<bool> paused_;
   std::optional<ChannelCut> cut_;
   std::optional<LiveCut> live_cut_;
+  std::vector<bool> running_at_start_;  // live mode
   bool live_ = false;
   std::vector<ChannelRecording> recordings_;
 };
