@@ -17,6 +17,13 @@ std::vector<LinkInfo> list_links(const std::string& netns) {
   return links;
 }
 
+std::string bridge_port_state(const std::string& netns, const std::string& device) {
+  const auto json =
+      nlohmann::json::parse(run_checked(ip_command(netns, {"-json", "-details", "link", "show", "dev", device})));
+  if (json.empty()) return {};
+  return json.front().value("/linkinfo/info_slave_data/state"_json_pointer, std::string{});
+}
+
 void delete_links(const std::string& netns, const std::vector<std::string>& names) {
   if (names.empty()) return;
   std::string batch;

@@ -17,6 +17,11 @@ struct LinkInfo {
 // Devices in `netns` ("" = the host's own namespace).
 std::vector<LinkInfo> list_links(const std::string& netns);
 
+// The bridge port state of `device` in `netns` ("forwarding", "disabled", ...; "" if it is no
+// bridge port). A port becomes forwarding only once the kernel's link watch has seen its
+// carrier, which is asynchronous to the `ip link set up` that brought the carrier up.
+std::string bridge_port_state(const std::string& netns, const std::string& device);
+
 // Deletes the named devices; those already gone (a veth whose peer went first) are fine.
 void delete_links(const std::string& netns, const std::vector<std::string>& names);
 

@@ -6,6 +6,8 @@
 #include "federation/command.h"
 #include "federation/host_links.h"
 
+#include <regex>
+
 namespace federa::snapshot {
 namespace {
 
@@ -24,6 +26,15 @@ std::string remove_snapshot_table(const std::string& tag, const std::string& net
   const std::string listing = federation::run_nft(netns, {"list", "table", "netdev", table});
   federation::run_nft(netns, {"delete", "table", "netdev", table});
   return listing;
+}
+
+std::map<std::string, std::uint64_t> named_counters(const std::string& listing) {
+  static const std::regex kCounter(R"(counter (\w+) \{\s*packets ([0-9]+))");
+  std::map<std::string, std::uint64_t> counted;
+  for (std::sregex_iterator it(listing.begin(), listing.end(), kCounter), end; it != end; ++it) {
+    counted[(*it)[1]] = std::stoull((*it)[2]);
+  }
+  return counted;
 }
 
 std::int64_t now_us() {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@
 namespace federa::snapshot {
 
 class PacketSocket;
+
+// The most a capture is waited for once its rule's counter says how many frames it was sent.
+inline constexpr std::chrono::milliseconds kCaptureWait{500};
 
 class CapturePort {
  public:
@@ -58,6 +62,9 @@ std::string snapshot_table(const std::string& tag, const std::string& netns);
 // Deletes that table if it is there; returns its listing before ("" if there was none), where
 // the rules' counters can be read.
 std::string remove_snapshot_table(const std::string& tag, const std::string& netns);
+
+// The packets each named counter in an nftables listing counted (`counter <name> { packets N ...`).
+std::map<std::string, std::uint64_t> named_counters(const std::string& listing);
 
 // The current time in the pcap's unit (microseconds since the Unix epoch).
 std::int64_t now_us();

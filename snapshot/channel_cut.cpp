@@ -5,7 +5,6 @@
 #include "common/log.h"
 
 #include <algorithm>
-#include <regex>
 
 namespace federa::snapshot {
 
@@ -46,32 +45,41 @@ void ChannelCut::install() {
     std::string script = "table netdev " + snapshot_table(tag_, netns) + " {\n";
     for (std::size_t i = 0; i < ports_.size(); ++i) {
       if (ports_[i].port.netns != netns) continue;
-      script += "  chain p" + std::to_string(i) + " {\n    type filter hook ingress device \"" +
-                ports_[i].port.device + "\" priority -10; policy accept;\n    counter dup to \"" +
-                captures_[i]->target() + "\" drop\n  }\n";
+      const std::string k = std::to_string(i);
+      script += "  counter c" + k + " { }\n  chain p" + k + " {\n    type filter hook ingress device \"" +
+                ports_[i].port.device + "\" priority -10; policy accept;\n    counter name \"c" + k +
+                "\" dup to \"" + captures_[i]->target() + "\" drop\n  }\n";
     }
     federation::run_nft(netns, {"-f", "-"}, script + "}\n");
   }
 }
 
-// Deletes the cut tables; returns each port's drop count (0 where no table was found).
-std::vector<std::uint64_t> ChannelCut::remove_tables() {
-  static const std::regex kChain(R"(chain p([0-9]+) \{[^}]*counter packets ([0-9]+))");
-  std::vector<std::uint64_t> dropped(ports_.size(), 0);
-  for (const auto& netns : namespaces_) {
-    const std::string listing = remove_snapshot_table(tag_, netns);
-    for (std::sregex_iterator it(listing.begin(), listing.end(), kChain), end; it != end; ++it) {
-      dropped.at(std::stoul((*it)[1])) = std::stoull((*it)[2]);
-    }
-  }
-  return dropped;
+void ChannelCut::remove_tables() {
+  for (const auto& netns : namespaces_) remove_snapshot_table(tag_, netns);
 }
 
+// Each port's chain is emptied first, so its counter is final when read: the capture is then
+// waited for until it has exactly that many frames.
 std::vector<ChannelRecording> ChannelCut::lift() {
-  const std::vector<std::uint64_t> dropped = remove_tables();
+  std::vector<std::uint64_t> dropped(ports_.size(), 0);
+  for (const auto& netns : namespaces_) {
+    const std::string table = snapshot_table(tag_, netns);
+    std::string flush;
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+      if (ports_[i].port.netns == netns) flush += "flush chain netdev " + table + " p" + std::to_string(i) + "\n";
+    }
+    federation::run_nft(netns, {"-f", "-"}, flush);
+    const auto counted = named_counters(federation::run_nft(netns, {"list", "counters", "table", "netdev", table}));
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+      if (ports_[i].port.netns == netns) dropped[i] = counted.at("c" + std::to_string(i));
+    }
+  }
+  remove_tables();
   lifted_ = true;
   std::vector<ChannelRecording> recordings;
-  for (std::size_t i = 0; i < ports_.size(); ++i) recordings.push_back({ports_[i], captures_[i]->stop(), dropped[i]});
+  for (std::size_t i = 0; i < ports_.size(); ++i) {
+    recordings.push_back({ports_[i], captures_[i]->stop(kCaptureWait, dropped[i]), dropped[i]});
+  }
   captures_.clear();
   return recordings;
 }

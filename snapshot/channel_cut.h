@@ -3,9 +3,10 @@
 // `dup to`) to a capture veth, whose far end a PacketSocket reads: the frames are the channel
 // state, recorded in order (capture_port.h). One nftables table per namespace installs the cut
 // atomically there.
-// lift() removes the cut, drains the capture sockets and returns each port's frames with the
-// number nftables dropped; a ChannelCut destroyed without lift() (a failed snapshot) removes the
-// cut and its devices all the same. Tables are fd_<hash> (backend_names), so the startup sweep
+// lift() empties the cut's chains, reads how many frames each dropped (named counters, final
+// once the chains are empty), waits for the captures to have that many, removes the tables and
+// returns each port's frames with that number; a ChannelCut destroyed without lift() (a failed
+// snapshot) removes the cut and its devices all the same. Tables are fd_<hash> (backend_names), so the startup sweep
 // removes whatever a crash left.
 #pragma once
 
@@ -28,7 +29,7 @@ struct CutPort {
 struct ChannelRecording {
   CutPort at;
   std::vector<Frame> frames;
-  std::uint64_t dropped = 0;  // nftables' count; equals frames.size() unless a frame was too big
+  std::uint64_t dropped = 0;  // nftables' count of the frames cut; frames.size() unless one was lost
 };
 
 class ChannelCut {
@@ -43,7 +44,7 @@ class ChannelCut {
 
  private:
   void install();
-  std::vector<std::uint64_t> remove_tables();
+  void remove_tables();
 
   std::string tag_;
   std::vector<CutPort> ports_;

@@ -6,10 +6,30 @@
 #include "federation/command.h"
 #include "federation/host_links.h"
 
+#include "common/geni_error.h"
+
 #include <chrono>
 #include <thread>
 
 namespace federa::snapshot {
+namespace {
+
+// The most a new injection port is waited for to forward (it does within milliseconds; the
+// kernel's link watch runs on a work queue, later under load).
+constexpr auto kForwardingWait = std::chrono::seconds(5);
+
+// Frames sent before the bridge forwards on `port` are dropped there.
+void await_forwarding(const std::string& netns, const std::string& port) {
+  const auto deadline = std::chrono::steady_clock::now() + kForwardingWait;
+  while (federation::bridge_port_state(netns, port) != "forwarding") {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw GeniError(GeniCode::kServerError, "frame injection port " + port + " on bridge never began forwarding");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace
 
 FrameInjector::FrameInjector(std::string tag) : tag_(std::move(tag)) {}
 
@@ -33,6 +53,7 @@ PacketSocket& FrameInjector::port(const std::string& netns, const std::string& b
           " master " + bridge + "\nlink set " + inside + " type bridge_slave learning off\nlink set " + inside +
           " up\nlink set " + outside + " up\n");
   devices_.emplace_back(netns, inside);
+  await_forwarding(netns, inside);
   socket = std::make_unique<PacketSocket>(netns, outside);
   return *socket;
 }

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <regex>
 
 namespace federa::snapshot {
 namespace {
@@ -17,8 +16,6 @@ namespace {
 // Colours as packet marks; VXLAN's Group Policy field carries the low 16 bits.
 constexpr const char* kWhite = "0xfd01";
 constexpr const char* kRed = "0xfd02";
-// The most a capture is waited for once its rule's counter says how many frames it was sent.
-constexpr auto kCaptureWait = std::chrono::milliseconds(500);
 // How long a node's reader must take no frame for its queue to count as empty, and the most the
 // start waits for that (a paused node never empties its queue).
 constexpr auto kSettleQuiet = std::chrono::milliseconds(5);
@@ -84,14 +81,8 @@ LiveCut::LiveCut(const std::string& tag, std::vector<CutPort> ports, Force force
 
 // The packets each named counter of the snapshot's table in `netns` counted.
 std::map<std::string, std::uint64_t> LiveCut::counts(const std::string& netns) {
-  static const std::regex kCounter(R"(counter (\w+) \{\s*packets ([0-9]+))");
-  const std::string listing =
-      controls_.at(netns)->nft("list counters table netdev " + snapshot_table(tag_, netns) + "\n");
-  std::map<std::string, std::uint64_t> counted;
-  for (std::sregex_iterator it(listing.begin(), listing.end(), kCounter), end; it != end; ++it) {
-    counted[(*it)[1]] = std::stoull((*it)[2]);
-  }
-  return counted;
+  return named_counters(
+      controls_.at(netns)->nft("list counters table netdev " + snapshot_table(tag_, netns) + "\n"));
 }
 
 LiveCut::~LiveCut() {
