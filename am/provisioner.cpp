@@ -127,6 +127,7 @@ class Provisioner::Pass {
   }
 
   void plan(SliceState& slice) {
+    provisioned_slices_.insert(slice.slice.urn);
     try {
       SlicePlan plan = plan_slice({slice.slice.urn, slice.slivers, slice.requests, slice.users, inventory_,
                                    owner_.options_.default_image});
@@ -153,7 +154,8 @@ class Provisioner::Pass {
     }
   }
 
-  // Removes every federa node, device and table no provisioned sliver wants.
+  // Removes every federa node, device and table no provisioned sliver wants, and the snapshots
+  // of slices with nothing provisioned here any more.
   void sweep() {
     for (const federation::Host& host : inventory_.hosts()) {
       if (federation::NodeDriver* driver = owner_.driver(host.backend, host.migration_uri)) {
@@ -161,6 +163,18 @@ class Provisioner::Pass {
       }
     }
     for (const std::string& netns : link_namespaces(inventory_)) sweep_devices(netns);
+    sweep_snapshots();
+  }
+
+  // A deleted or expired slice's snapshots cannot be restored, and their memory images are large.
+  void sweep_snapshots() {
+    for (const snapshot::SnapshotRecord& snapshot : owner_.snapshots_.list()) {
+      if (provisioned_slices_.contains(snapshot.slice_urn)) continue;
+      owner_.snapshots_.remove(snapshot.id);
+      ++report_.swept;
+      logger("snapshot")->info("event=snapshot_swept id={} slice={} reason=slice_gone", snapshot.id,
+                               log_value(snapshot.slice_urn));
+    }
   }
 
   void sweep_nodes(federation::NodeDriver& driver, const std::string& uri) {
@@ -595,6 +609,7 @@ class Provisioner::Pass {
   const federation::Inventory& inventory_;
   std::vector<Planned> planned_;
   std::set<std::string> desired_nodes_;
+  std::set<std::string> provisioned_slices_;
   std::map<std::string, std::set<std::string>> desired_devices_;
   std::map<std::string, std::set<std::string>> desired_tables_;
   std::set<federation::NodeDriver*> swept_drivers_;

@@ -3,7 +3,8 @@
 // and converges:
 //   - nodes and devices named by federa's scheme that no provisioned sliver wants are destroyed
 //     (the first pass is the startup sweep: whatever a crash left is removed, live slivers are
-//     rebuilt where their nodes are missing);
+//     rebuilt where their nodes are missing), and so are the snapshots of slices with nothing
+//     provisioned here any more (deleted or expired);
 //   - each link sliver's segment exists (bridge, VXLAN port) and is cut while the slice is shut
 //     down or the link stopped;
 //   - slivers with a pending slice operation (federa_snapshot, federa_restore) get it done on
@@ -53,7 +54,7 @@ struct BackendOptions {
 struct PassReport {
   int built = 0;       // nodes defined and segments created
   int changed = 0;     // sliver rows updated
-  int swept = 0;       // orphan nodes, devices and tables removed
+  int swept = 0;       // orphan nodes, devices, tables and snapshots removed
   int failed = 0;      // slivers that went to geni_failed in this pass
 };
 

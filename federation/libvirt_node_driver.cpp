@@ -292,6 +292,9 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
   return stats;
 }
 
+// libvirt gives a domain vhost-net only under KVM; a TCG guest's taps are read by QEMU itself.
+bool LibvirtNodeDriver::keeps_a_frame_when_stopped() const { return virt_type_ == "qemu"; }
+
 void LibvirtNodeDriver::restore_paused(const std::string& node, const std::filesystem::path& memory_file) {
   if (Domain domain{virDomainLookupByName(conn_, node.c_str())}) {
     if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);

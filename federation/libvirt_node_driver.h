@@ -42,6 +42,7 @@ class LibvirtNodeDriver final : public NodeDriver {
                     const std::function<void()>& at_pause = {}) override;
   // QEMU: destroy + virDomainRestoreFlags(PAUSED), because libvirt 9.0 cannot revert to an
   // external snapshot. test:///: destroy + restore + suspend.
+  bool keeps_a_frame_when_stopped() const override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
   // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE) to the destination's
   // peer URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s; the

@@ -143,6 +143,8 @@ JobStats NetnsNodeDriver::snapshot(const std::string& node, const std::filesyste
   return {};
 }
 
+bool NetnsNodeDriver::keeps_a_frame_when_stopped() const { return false; }
+
 void NetnsNodeDriver::restore_paused(const std::string& node, const std::filesystem::path&) { suspend(node); }
 
 JobStats NetnsNodeDriver::migrate(const std::string& node, NodeDriver&, const std::vector<NodePort>&) {

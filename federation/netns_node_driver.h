@@ -36,6 +36,7 @@ class NetnsNodeDriver final : public NodeDriver {
   // state, its snapshot point is any instant: `at_pause` runs at once.
   JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
                     const std::function<void()>& at_pause = {}) override;
+  bool keeps_a_frame_when_stopped() const override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
   JobStats migrate(const std::string& node, NodeDriver& destination, const std::vector<NodePort>& ports_there) override;
   LoginInfo login(const std::string& node) override;

@@ -125,6 +125,11 @@ class NodeDriver {
   // SnapshotPointMissed (the image is written all the same).
   virtual JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
                             const std::function<void()>& at_pause = {}) = 0;
+  // Whether a stopped node's frame reader still takes one frame from a port and keeps it, in
+  // neither the node's image nor the port, until the node runs: QEMU's own virtio-net does
+  // (libvirt uses it for TCG guests); vhost-net (KVM guests) and a namespace's veth do not.
+  // A live snapshot's count of the frames in a node's image depends on it.
+  virtual bool keeps_a_frame_when_stopped() const = 0;
   // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused.
   virtual void restore_paused(const std::string& node, const std::filesystem::path& memory_file) = 0;
   // Live peer-to-peer migration to `destination`'s host: the node keeps its MAC, addresses and

@@ -11,7 +11,9 @@ namespace federa::snapshot {
 std::vector<CutPort> cut_ports(const SliceDescription& slice) {
   std::vector<CutPort> ports;
   for (const auto& node : slice.nodes) {
-    for (const auto& port : node.ports) ports.push_back({node.name, port, bridge_of(slice, port)});
+    for (const auto& port : node.ports) {
+      ports.push_back({node.name, port, bridge_of(slice, port), node.driver->keeps_a_frame_when_stopped()});
+    }
   }
   return ports;
 }

@@ -23,7 +23,8 @@ namespace federa::snapshot {
 struct CutPort {
   std::string node;
   SlicePort port;
-  std::string bridge;  // bridge_of(slice, port)
+  std::string bridge;                       // bridge_of(slice, port)
+  bool reader_keeps_a_frame_when_stopped{};  // NodeDriver::keeps_a_frame_when_stopped
 };
 
 struct ChannelRecording {

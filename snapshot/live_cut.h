@@ -14,8 +14,11 @@
 //     tell at any moment how many wait in the queue (libvirt gives taps no qdisc to count them);
 //   * mark(node), called at the node's snapshot point while it is stopped: its frames turn red
 //     and every frame towards it is held for a moment, while the tap's count of frames taken
-//     is read (it cannot move then). The frames delivered since the start minus those taken
-//     are still in the queue: the last that many are in flight across the cut. Then the port lets
+//     is read. A stopped QEMU still takes one frame from its tap and keeps it outside the image
+//     (NodeDriver::keeps_a_frame_when_stopped), so a probe frame (to no one) is sent towards the
+//     node and the count read until it moves: then, or if the reader keeps a frame already, the
+//     last frame taken is not in the image. The frames delivered since the start minus those
+//     in the image are in flight across the cut (the last that many). Then the port lets
 //     frames through again, delivers what it held (in order), and from then on keeps the white
 //     frames reaching the node: they too are in flight across the cut.
 // finish(), once every node is marked, removes the rules and returns each port's channel state
@@ -68,6 +71,7 @@ class LiveCut {
   struct Port;
   void install();
   void settle();
+  int probe(const std::vector<Port*>& mine, NamespaceControl& control);
   void release(Port& port, const std::map<std::string, std::uint64_t>& counted);
   std::map<std::string, std::uint64_t> counts(const std::string& netns);
   void deliver_held(Port& port, const std::vector<Frame>& held);

@@ -51,18 +51,23 @@ void complete_checksum(const VnetHeader& header, std::string& frame) {
   throw GeniError(GeniCode::kServerError, what + ": " + std::strerror(errno));
 }
 
-// Protocol 0 until bound, so no frame of another device is queued before bind.
-int open_bound(const std::string& device) {
+// Protocol 0 until bound, so no frame of another device is queued before bind (and for ever if
+// it only sends).
+int open_bound(const std::string& device, std::optional<std::uint32_t> send_mark) {
   const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (fd < 0) fail("cannot open a packet socket");
   const int on = 1;
-  setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on);
   setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof on);
-  const int buffer = 8 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
+  if (send_mark) {
+    setsockopt(fd, SOL_SOCKET, SO_MARK, &*send_mark, sizeof *send_mark);
+  } else {
+    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof on);
+    const int buffer = 8 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
+  }
   sockaddr_ll at{};
   at.sll_family = AF_PACKET;
-  at.sll_protocol = htons(ETH_P_ALL);
+  at.sll_protocol = send_mark ? 0 : htons(ETH_P_ALL);
   at.sll_ifindex = static_cast<int>(if_nametoindex(device.c_str()));
   if (at.sll_ifindex == 0 || bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) {
     const int saved = errno;
@@ -75,9 +80,11 @@ int open_bound(const std::string& device) {
 
 }  // namespace
 
-PacketSocket::PacketSocket(const std::string& netns, const std::string& device) : device_(device) {
+PacketSocket::PacketSocket(const std::string& netns, const std::string& device,
+                           std::optional<std::uint32_t> send_mark)
+    : device_(device) {
   if (netns.empty()) {
-    fd_ = open_bound(device);
+    fd_ = open_bound(device, send_mark);
     return;
   }
   std::exception_ptr failure;
@@ -86,7 +93,7 @@ PacketSocket::PacketSocket(const std::string& netns, const std::string& device) 
       const int ns = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
       if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) fail("cannot enter network namespace " + netns);
       ::close(ns);
-      fd_ = open_bound(device);
+      fd_ = open_bound(device, send_mark);
     } catch (...) {
       failure = std::current_exception();
     }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +17,9 @@ namespace federa::snapshot {
 
 class PacketSocket {
  public:
-  // Receives only frames that arrive at `device` (not those it sends).
-  PacketSocket(const std::string& netns, const std::string& device);
+  // Receives only frames that arrive at `device` (not those it sends). With `send_mark` the
+  // socket receives nothing and the frames it sends carry that packet mark (nftables `meta mark`).
+  PacketSocket(const std::string& netns, const std::string& device, std::optional<std::uint32_t> send_mark = {});
   ~PacketSocket();
   PacketSocket(const PacketSocket&) = delete;
   PacketSocket& operator=(const PacketSocket&) = delete;

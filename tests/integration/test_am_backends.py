@@ -233,6 +233,13 @@ class NetnsBackendTest(unittest.TestCase):
         wait_for_state(v3, [urn], creds, "geni_ready")
         self.assertTrue(ping(s1, "10.0.3.2", count=3))
         self.delete_and_check_clean(urn, creds, "s")
+        # the deleted slice's remaining snapshot goes with it (its memory images are large)
+        deadline = time.monotonic() + 20
+        while run_federa("admin", "snapshots", urn, *admin, data_dir=self.am.data_dir).stdout.strip():
+            if time.monotonic() > deadline:
+                self.fail("the deleted slice's snapshot is still listed")
+            time.sleep(0.2)
+        self.assertIn("event=snapshot_swept", self.am.read_log())
 
 
 if __name__ == "__main__":

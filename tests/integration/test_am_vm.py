@@ -162,6 +162,12 @@ class QemuBackendTest(unittest.TestCase):
         self.assertFalse(ours & present)
         state_files = os.listdir(os.path.join(self.am.data_dir, "backend"))
         self.assertFalse([f for f in state_files if node_name(urn, "vm1") in f])
+        # and so do the slice's snapshots (a memory image per node)
+        snapshots_dir = os.path.join(self.am.data_dir, "backend", "snapshots")
+        deadline = time.monotonic() + 30
+        while os.listdir(snapshots_dir) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(os.listdir(snapshots_dir), [])
 
 
 if __name__ == "__main__":
