@@ -295,8 +295,12 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
 // libvirt gives a domain vhost-net only under KVM; a TCG guest's taps are read by QEMU itself.
 bool LibvirtNodeDriver::keeps_a_frame_when_stopped() const { return virt_type_ == "qemu"; }
 
+// The image carries the definition the node had when it was taken; the node's definition here
+// (its bridges on this host, if it has migrated since) replaces it.
 void LibvirtNodeDriver::restore_paused(const std::string& node, const std::filesystem::path& memory_file) {
+  std::string here;
   if (Domain domain{virDomainLookupByName(conn_, node.c_str())}) {
+    if (virt_type_ != "test") here = xml_for(node, {});
     if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);
   }
   if (virt_type_ == "test") {
@@ -304,7 +308,8 @@ void LibvirtNodeDriver::restore_paused(const std::string& node, const std::files
     suspend(node);
     return;
   }
-  if (virDomainRestoreFlags(conn_, memory_file.c_str(), nullptr, VIR_DOMAIN_SAVE_PAUSED) != 0) {
+  if (virDomainRestoreFlags(conn_, memory_file.c_str(), here.empty() ? nullptr : here.c_str(),
+                            VIR_DOMAIN_SAVE_PAUSED) != 0) {
     fail("cannot restore node " + node + " from " + memory_file.string());
   }
 }

@@ -6,6 +6,8 @@
 #include "federation/command.h"
 #include "federation/host_links.h"
 
+#include "common/log.h"
+
 #include <regex>
 
 namespace federa::snapshot {
@@ -86,6 +88,9 @@ std::vector<Frame> CapturePort::stop(std::chrono::milliseconds quiet, std::optio
   expected_ = expected;
   stopping_ = true;
   reader_.join();
+  if (expected && frames_.size() < *expected) {
+    logger("snapshot")->warn("event=capture_short device={} expected={} got={}", rec_, *expected, frames_.size());
+  }
   return std::move(frames_);
 }
 

@@ -219,6 +219,16 @@ const SliceNode& node_named(const SliceDescription& slice, const std::string& na
                                           " does not have");
 }
 
+// Where a channel's node has its port on the channel's link now: the node may have migrated
+// since the snapshot, to a host with its own namespace and bridges.
+const SlicePort& port_now(const SliceDescription& slice, const ChannelLog& channel) {
+  for (const SlicePort& port : node_named(slice, channel.node).ports) {
+    if (port.link_id == channel.link_id) return port;
+  }
+  throw GeniError(GeniCode::kBadArgs, "node " + channel.node + " of slice " + slice.slice_urn +
+                                          " has no port on link " + channel.link_id + " any more");
+}
+
 }  // namespace
 
 SliceSnapshotter::SliceSnapshotter(store::Store& store, std::filesystem::path root)
@@ -293,6 +303,7 @@ RestoreReport SliceSnapshotter::restore(const SliceDescription& slice, const std
     throw GeniError(GeniCode::kBadArgs, "snapshot " + snapshot_id + " belongs to " + record->slice_urn);
   }
   for (const auto& image : record->nodes) node_named(slice, image.node);
+  for (const auto& channel : record->channels) port_now(slice, channel);
   auto log = logger("snapshot");
   log->info("event=restore_start id={} slice={}", snapshot_id, log_value(slice.slice_urn));
   const auto start = Clock::now();
@@ -312,8 +323,9 @@ RestoreReport SliceSnapshotter::restore(const SliceDescription& slice, const std
     FrameInjector injector(snapshot_id + "/restore");
     for (const auto& channel : record->channels) {
       const std::vector<Frame> frames = read_pcap(channel.file);
-      result.frames_injected += channel.at_receiver ? injector.deliver(channel.netns, channel.device, frames)
-                                                    : injector.inject(channel.netns, channel.bridge, frames);
+      const SlicePort& port = port_now(slice, channel);
+      result.frames_injected += channel.at_receiver ? injector.deliver(port.netns, port.device, frames)
+                                                    : injector.inject(port.netns, bridge_of(slice, port), frames);
     }
   }
   report(progress, "resume", 0.9);

@@ -87,6 +87,10 @@ class Receiver {
       REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
       timeval tick{0, 50'000};
       setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
+      // Held frames are delivered in one burst (hundreds under load, while this thread may be
+      // starved): the default 208 kB buffer holds about 200 datagrams and dropped the rest.
+      const int buffer = 4 << 20;
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
     });
     thread_ = std::thread([this] {
       while (!stop_) {

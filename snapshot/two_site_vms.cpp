@@ -3,7 +3,9 @@
 #include "federation/backend_names.h"
 #include "federation/command.h"
 
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -137,6 +139,12 @@ Stream TwoSiteSlice::pings(int from) { return stream_of(guest_service(probe, "10
 int TwoSiteSlice::counter() {
   const std::string text = guest_service(probe, "10.77.0.2", 7001);
   return text.empty() ? -1 : std::stoi(text);
+}
+
+std::string TwoSiteSlice::console_tail(const std::string& node) {
+  std::ifstream in(dir / "state" / (node + ".console"), std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.substr(text.size() > 3000 ? text.size() - 3000 : 0);
 }
 
 std::pair<ProbeGap, std::string> TwoSiteSlice::probe_while(int seconds, const std::function<void()>& during) {

@@ -55,6 +55,7 @@ class TwoSiteSlice {
 
   Stream pings(int from = 0);  // vma's ping stream to vmb
   int counter();               // vma's counter; -1 if it does not answer
+  std::string console_tail(const std::string& node);  // the end of a guest's console log
   // `ping -D -i 0.01 -w <seconds>` from the probe to vma, run while `during` runs.
   std::pair<ProbeGap, std::string> probe_while(int seconds, const std::function<void()>& during);
 

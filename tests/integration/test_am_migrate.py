@@ -102,6 +102,11 @@ class MigrationTest(unittest.TestCase):
         run("ip", "-n", probe, "addr", "add", "10.79.0.254/24", "dev", bridge_name(urn, "lan", host("b")))
         self.assertTrue(wait_ping(probe, "10.79.0.1"))  # across the sites
         before = counter(probe, "10.79.0.1")
+        # a snapshot from before the move, restored after it (below)
+        self.assertEqual(v3.PerformOperationalAction([urn], creds, "federa_snapshot", {})["code"]["geni_code"], 0)
+        wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
+        described = ET.fromstring(v3.Describe([urn], creds, {"geni_rspec_version": RSPEC_VERSION})["value"]["geni_rspec"])
+        snapshot_id = next(described.iter("{urn:federa:rspec:snapshot:1}snapshot")).get("id")
         _, vm1 = self.host_of(urn, creds, "vm1")
         pinger = subprocess.Popen(["ip", "netns", "exec", probe, "ping", "-i", "0.01", "-W", "1", "10.79.0.1"],
                                   stdout=subprocess.PIPE, text=True)
@@ -121,7 +126,17 @@ class MigrationTest(unittest.TestCase):
         self.assertLess(gap, 500)  # bounded: under 5 s of pings lost, on 2 shared cores under TCG
         self.assertEqual(self.host_of(urn, creds, "vm1")[0], host("b"))
         self.assertTrue(wait_ping(probe, "10.79.0.1"))
-        self.assertGreaterEqual(counter(probe, "10.79.0.1"), before)  # the same guest, its state kept
+        later = counter(probe, "10.79.0.1")
+        self.assertGreaterEqual(later, before)  # the same guest, its state kept
+        # the snapshot from before the move restores on vm1's new host: its counter goes back
+        time.sleep(4)
+        just_before = counter(probe, "10.79.0.1")
+        acted = v3.PerformOperationalAction([urn], creds, "federa_restore", {"federa_snapshot_id": snapshot_id})
+        self.assertEqual(acted["code"]["geni_code"], 0, acted["output"])
+        done = wait_for_state(v3, [urn], creds, "geni_ready", timeout=120)
+        self.assertTrue(all("restored" in s["federa_progress"] for s in done["geni_slivers"]), done)
+        self.assertTrue(wait_ping(probe, "10.79.0.1"))
+        self.assertLess(counter(probe, "10.79.0.1"), just_before)
         # the operator drains site b's host: both guests move to site a, the slice keeps working
         admin = ("--config", self.am.config, "--inventory", self.am.inventory)
         out = run_federa("admin", "drain-host", host("b"), *admin, data_dir=self.am.data_dir).stdout
