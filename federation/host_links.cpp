@@ -17,11 +17,17 @@ std::vector<LinkInfo> list_links(const std::string& netns) {
   return links;
 }
 
+nlohmann::json link_details(const std::string& netns, const std::string& device) {
+  const CommandResult shown = run_command(ip_command(netns, {"-json", "-details", "link", "show", "dev", device}));
+  const auto links = nlohmann::json::parse(shown.out, nullptr, false);
+  if (shown.exit_code != 0 || !links.is_array() || links.empty()) return nullptr;
+  return links.front();
+}
+
 std::string bridge_port_state(const std::string& netns, const std::string& device) {
-  const auto json =
-      nlohmann::json::parse(run_checked(ip_command(netns, {"-json", "-details", "link", "show", "dev", device})));
-  if (json.empty()) return {};
-  return json.front().value("/linkinfo/info_slave_data/state"_json_pointer, std::string{});
+  const auto details = link_details(netns, device);
+  if (details.is_null()) return {};
+  return details.value("/linkinfo/info_slave_data/state"_json_pointer, std::string{});
 }
 
 void delete_links(const std::string& netns, const std::vector<std::string>& names) {

@@ -12,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include <chrono>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -32,6 +33,9 @@ void ignore_libvirt_error(void*, virErrorPtr) {}
 
 // The longest stop QEMU may impose on a guest for the last pass of a live memory snapshot.
 constexpr unsigned long long kLiveSnapshotDowntimeMs = 20;
+
+// How long a snapshot waits for the guest's writes since its snapshot point to merge back.
+constexpr std::chrono::seconds kMergeTimeout{60};
 
 void init_libvirt() {
   static std::once_flag once;
@@ -90,6 +94,15 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 std::uint64_t typed_ullong(virTypedParameterPtr params, int count, const char* name) {
   unsigned long long value = 0;
   return virTypedParamsGetULLong(params, count, name, &value) == 1 ? value : 0;
+}
+
+void copy_disk(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code error;
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, error);
+  if (error) {
+    throw GeniError(GeniCode::kServerError,
+                    "cannot copy the disk " + from.string() + " to " + to.string() + ": " + error.message());
+  }
 }
 
 std::string address_without_prefix(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
@@ -187,7 +200,7 @@ void LibvirtNodeDriver::destroy(const std::string& node) {
     const unsigned flags = VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
     if (virDomainUndefineFlags(domain.get(), flags) != 0) fail("cannot undefine node " + node);
   }
-  for (const char* suffix : {".qcow2", ".initrd", ".console"}) std::filesystem::remove(file(node, suffix));
+  for (const char* suffix : {".qcow2", ".top.qcow2", ".initrd", ".console"}) std::filesystem::remove(file(node, suffix));
 }
 
 NodeStatus LibvirtNodeDriver::status(const std::string& node) {
@@ -215,6 +228,7 @@ void LibvirtNodeDriver::suspend(const std::string& node) {
 void LibvirtNodeDriver::resume(const std::string& node) {
   const Domain domain = lookup(node);  // alive until fail() has read libvirt's error
   if (virDomainResume(domain.get()) != 0) fail("cannot resume node " + node);
+  if (virt_type_ != "test") merge_pending_top(node);
 }
 
 void LibvirtNodeDriver::save(const std::string& node, const std::filesystem::path& file) {
@@ -265,7 +279,10 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
     save(node, memory_file);
     restore(memory_file);
     if (was_paused) suspend(node);
-    return {0, 0, ms_since(start), 0};
+    JobStats stats;
+    keep_disk(domain, node, memory_file, stats);
+    stats.wall_ms = ms_since(start);
+    return stats;
   }
   std::optional<PauseWatch> watch;
   if (at_pause) watch.emplace(conn_, domain.get(), at_pause);
@@ -276,20 +293,80 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
     logger("backend")->warn("event=snapshot_downtime_unset node={} error={}", node,
                             log_value(virGetLastErrorMessage()));
   }
-  const std::string xml = "<domainsnapshot><name>federa-" + memory_file.stem().string() +
-                          "</name><memory snapshot='external' file='" + memory_file.string() +
-                          "'/></domainsnapshot>";
+  const std::string xml = memory_snapshot_xml(node, memory_file);
   const unsigned flags = VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | (live ? VIR_DOMAIN_SNAPSHOT_CREATE_LIVE : 0);
   virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(domain.get(), xml.c_str(), flags);
   if (!snap) fail("cannot snapshot node " + node + " into " + memory_file.string());
   virDomainSnapshotFree(snap);
   JobStats stats = completed_job(node);
+  keep_disk(domain, node, memory_file, stats);
   if (watch) {
     if (!watch->marked_in_pause()) throw SnapshotPointMissed(node);
     stats.paused_ms = watch->paused_ms();
   }
   stats.wall_ms = ms_since(start);
   return stats;
+}
+
+// An external memory snapshot; with a disk, an external disk snapshot at the same point onto a
+// new top (libvirt takes both while the guest is stopped).
+std::string LibvirtNodeDriver::memory_snapshot_xml(const std::string& node, const std::filesystem::path& memory_file) {
+  std::string xml = "<domainsnapshot><name>federa-" + memory_file.stem().string() +
+                    "</name><memory snapshot='external' file='" + memory_file.string() + "'/>";
+  if (std::filesystem::exists(file(node, ".qcow2"))) {
+    merge_pending_top(node);  // left by a paused node, or an AM that stopped before merging
+    xml += "<disks><disk name='vda' snapshot='external' type='file'><driver type='qcow2'/><source file='" +
+           file(node, ".top.qcow2").string() + "'/></disk></disks>";
+  }
+  return xml + "</domainsnapshot>";
+}
+
+// The frozen overlay is the disk at the snapshot point: it goes beside the image, then the top
+// the guest has written since goes back into it, even if the copy failed. A paused node's disks
+// are inactive after its memory was written (QEMU hands them over as at a migration's end)
+// until it runs again: its top is merged by resume().
+void LibvirtNodeDriver::keep_disk(const Domain& domain, const std::string& node,
+                                  const std::filesystem::path& memory_file, JobStats& stats) {
+  const auto overlay = file(node, ".qcow2");
+  if (!std::filesystem::exists(overlay)) return;
+  const auto kept = snapshot_disk_file(memory_file);
+  std::exception_ptr failed;
+  try {
+    copy_disk(overlay, kept);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (virt_type_ != "test" && status(node).state != DomainState::kPaused) merge_top(domain, node);
+  if (failed) std::rethrow_exception(failed);
+  stats.disk_bytes = std::filesystem::file_size(kept);
+}
+
+// Active commit of the top into its backing overlay, then the pivot back onto the overlay once
+// QEMU reports the job ready (libvirt refuses the pivot with VIR_ERR_BLOCK_COPY_ACTIVE until then).
+void LibvirtNodeDriver::merge_top(const Domain& domain, const std::string& node) {
+  const unsigned flags = VIR_DOMAIN_BLOCK_COMMIT_ACTIVE | VIR_DOMAIN_BLOCK_COMMIT_SHALLOW;
+  if (virDomainBlockCommit(domain.get(), "vda", nullptr, nullptr, 0, flags) != 0) {
+    fail("cannot merge the disk of node " + node + " back into its overlay");
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kMergeTimeout;
+  while (virDomainBlockJobAbort(domain.get(), "vda", VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) != 0) {
+    const virErrorPtr error = virGetLastError();
+    if (!error || error->code != VIR_ERR_BLOCK_COPY_ACTIVE || std::chrono::steady_clock::now() > deadline) {
+      fail("cannot pivot the disk of node " + node + " back onto its overlay");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::filesystem::remove(file(node, ".top.qcow2"));
+}
+
+void LibvirtNodeDriver::merge_pending_top(const std::string& node) {
+  const auto top = file(node, ".top.qcow2");
+  if (!std::filesystem::exists(top)) return;
+  if (xml_for(node, {}).find(top.string()) != std::string::npos) {
+    merge_top(lookup(node), node);
+  } else {
+    std::filesystem::remove(top);
+  }
 }
 
 // libvirt gives a domain vhost-net only under KVM; a TCG guest's taps are read by QEMU itself.
@@ -300,9 +377,19 @@ bool LibvirtNodeDriver::keeps_a_frame_when_stopped() const { return virt_type_ =
 void LibvirtNodeDriver::restore_paused(const std::string& node, const std::filesystem::path& memory_file) {
   std::string here;
   if (Domain domain{virDomainLookupByName(conn_, node.c_str())}) {
-    if (virt_type_ != "test") here = xml_for(node, {});
+    // A top not merged yet (the node was paused since its last snapshot) gives way to the overlay.
+    if (virt_type_ != "test") {
+      here = xml_for(node, {});
+      const std::string top = file(node, ".top.qcow2").string();
+      for (auto at = here.find(top); at != std::string::npos; at = here.find(top, at)) {
+        here.replace(at, top.size(), file(node, ".qcow2").string());
+      }
+    }
     if (domain.active() && virDomainDestroy(domain.get()) != 0) fail("cannot stop node " + node);
+    std::filesystem::remove(file(node, ".top.qcow2"));
   }
+  const auto kept = snapshot_disk_file(memory_file);
+  if (std::filesystem::exists(kept)) copy_disk(kept, file(node, ".qcow2"));
   if (virt_type_ == "test") {
     restore(memory_file);
     suspend(node);
@@ -352,8 +439,12 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
                                                 " (live migration needs QEMU hosts on both sides)");
   }
   const auto start = std::chrono::steady_clock::now();
-  const unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST |
-                         VIR_MIGRATE_UNDEFINE_SOURCE;
+  unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+  // A disk overlay is in the state directory every host of this AM uses (define() writes it
+  // there): shared storage. libvirt calls a disk on a local file system unsafe to migrate, as it
+  // cannot know that the other host sees the same file; here it does (site daemons on one
+  // machine, or a state directory the operator shares), and QEMU drops its caches at the switch.
+  if (std::filesystem::exists(file(node, ".qcow2"))) flags |= VIR_MIGRATE_UNSAFE;
   const std::string xml = xml_for(node, ports_there);
   virTypedParameterPtr params = nullptr;
   int count = 0, capacity = 0;

@@ -37,11 +37,15 @@ class LibvirtNodeDriver final : public NodeDriver {
   void restore(const std::filesystem::path& file) override;
   // test:///: a save and a restore (the test driver writes no external memory files). A live
   // QEMU snapshot runs `at_pause` from QEMU's STOP event (PauseWatch); elsewhere the driver
-  // pauses the node around at_pause and the snapshot.
+  // pauses the node around at_pause and the snapshot. A QEMU node's disk overlay is frozen by
+  // an external disk snapshot taken with the memory (the guest writes to a new top meanwhile),
+  // copied beside the image, and the top committed back into it (active commit and pivot), so
+  // the node's disk stays one overlay on its image. test:///: the overlay is copied.
   JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
                     const std::function<void()>& at_pause = {}) override;
-  // QEMU: destroy + virDomainRestoreFlags(PAUSED), because libvirt 9.0 cannot revert to an
-  // external snapshot. test:///: destroy + restore + suspend.
+  // QEMU: destroy, the kept disk copied over the overlay, virDomainRestoreFlags(PAUSED),
+  // because libvirt 9.0 cannot revert to an external snapshot. test:///: destroy + restore +
+  // suspend.
   bool keeps_a_frame_when_stopped() const override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
   // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE) to the destination's
@@ -62,6 +66,11 @@ class LibvirtNodeDriver final : public NodeDriver {
   NodeSpec metadata(const Domain& domain, const std::string& node);
   bool guest_ready(const std::string& node) const;
   JobStats completed_job(const std::string& node);
+  std::string memory_snapshot_xml(const std::string& node, const std::filesystem::path& memory_file);
+  void keep_disk(const Domain& domain, const std::string& node, const std::filesystem::path& memory_file,
+                 JobStats& stats);
+  void merge_top(const Domain& domain, const std::string& node);
+  void merge_pending_top(const std::string& node);
   std::string xml_for(const std::string& node, const std::vector<NodePort>& ports_there);
   const std::string& peer_uri() const;
 

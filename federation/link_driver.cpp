@@ -54,12 +54,8 @@ std::string LinkDriver::bridge_name(const SegmentSpec& segment, const HostNetwor
 bool LinkDriver::carries_marks(const SegmentSpec& segment) {
   if (segment.hosts.size() < 2) return true;
   for (const HostNetwork& host : segment.hosts) {
-    const CommandResult shown = run_command(ip_command(host.netns, {"-d", "-json", "link", "show", "dev",
-                                                                    uplink_name(segment, host)}));
-    const auto links = nlohmann::json::parse(shown.out, nullptr, false);
-    if (shown.exit_code != 0 || !links.is_array() || links.empty()) return false;
-    const auto gbp = links[0].value("/linkinfo/info_data/gbp"_json_pointer, false);
-    if (!gbp) return false;
+    const auto uplink = link_details(host.netns, uplink_name(segment, host));
+    if (uplink.is_null() || !uplink.value("/linkinfo/info_data/gbp"_json_pointer, false)) return false;
   }
   return true;
 }

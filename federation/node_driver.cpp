@@ -7,6 +7,10 @@
 
 namespace federa::federation {
 
+std::filesystem::path snapshot_disk_file(const std::filesystem::path& memory_file) {
+  return std::filesystem::path(memory_file).replace_extension(".disk.qcow2");
+}
+
 std::unique_ptr<NodeDriver> open_node_driver(const std::string& uri, const NodeDriverOptions& options) {
   if (uri.starts_with("test://")) return std::make_unique<LibvirtNodeDriver>(uri, "test", options);
   if (uri.starts_with("qemu://") || uri.starts_with("qemu+")) {

@@ -96,7 +96,12 @@ struct JobStats {
   double wall_ms = 0;      // the API call, as the caller saw it
   std::uint64_t memory_bytes = 0;
   double paused_ms = 0;    // a live snapshot's stop, from QEMU's STOP and RESUME events (0: unknown)
+  std::uint64_t disk_bytes = 0;  // a snapshot's copy of the node's disk (0: diskless)
 };
+
+// Where snapshot() keeps the disk of a node with one, as it was at the snapshot point: beside
+// the memory image, "<dir>/<node>.mem" -> "<dir>/<node>.disk.qcow2".
+std::filesystem::path snapshot_disk_file(const std::filesystem::path& memory_file);
 
 class NodeDriver {
  public:
@@ -122,7 +127,8 @@ class NodeDriver {
   // `at_pause`, if given, is called once while the node is stopped at the instant its image
   // holds (its snapshot point), on another thread; snapshot() returns after it. If the backend
   // cannot show that it returned before the node ran again, snapshot() throws
-  // SnapshotPointMissed (the image is written all the same).
+  // SnapshotPointMissed (the image is written all the same). A node with a disk also gets its
+  // disk as it was at that point in snapshot_disk_file(memory_file); its own disk goes on.
   virtual JobStats snapshot(const std::string& node, const std::filesystem::path& memory_file, bool live,
                             const std::function<void()>& at_pause = {}) = 0;
   // Whether a stopped node's frame reader still takes one frame from a port and keeps it, in
@@ -130,7 +136,8 @@ class NodeDriver {
   // (libvirt uses it for TCG guests); vhost-net (KVM guests) and a namespace's veth do not.
   // A live snapshot's count of the frames in a node's image depends on it.
   virtual bool keeps_a_frame_when_stopped() const = 0;
-  // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused.
+  // Replaces the node's current run by the state in `memory_file` (from snapshot()), paused,
+  // and its disk by the one kept with it.
   virtual void restore_paused(const std::string& node, const std::filesystem::path& memory_file) = 0;
   // Live peer-to-peer migration to `destination`'s host: the node keeps its MAC, addresses and
   // memory, is defined there and undefined here. `ports_there` are its ports on the destination

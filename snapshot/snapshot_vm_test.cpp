@@ -2,8 +2,8 @@
 // with its own libvirtd (two_site_vms.h). The guest at site A sends a numbered UDP stream to
 // the one at site B every 20 ms, which echoes it (tests/vm/seqstream.c), and logs the echoes:
 // a consistent snapshot and restore must leave that numbered stream with no gap and no
-// duplicate, and the guest's counter must go back on restore. A migration must keep the
-// guest's state and its link, with a bounded gap seen by a 10 ms probe.
+// duplicate, and the guest's counter must go back on restore, its disk with it. A migration
+// must keep the guest's state and its link, with a bounded gap seen by a 10 ms probe.
 // Needs root and the QEMU packages (CI installs them).
 #include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"
@@ -52,11 +52,15 @@ TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back 
     CHECK(taken.interruption_ms < taken.duration_ms);
   }
   CHECK(snapshots.list(t.slice_urn).size() == 1);
+  // vma's disk: kept beside its image, its own disk one overlay again (the top merged back)
+  CHECK(std::filesystem::exists(snapshot_disk_file(taken.nodes[0].memory_file)));
+  CHECK_FALSE(std::filesystem::exists(t.dir / "state" / (taken.nodes[0].node + ".top.qcow2")));
 
   std::this_thread::sleep_for(std::chrono::seconds(4));
   const int counter_late = t.counter();
   const Stream live = t.pings(before);
   CHECK(counter_late >= counter_at_snapshot + 3);
+  CHECK(t.disk_log().logged >= 3);
   INFO("live stream " << live.first << ".." << live.last << " gaps:" << live.gaps);
   CHECK(live.missing == 0);
   CHECK(live.duplicates == 0);
@@ -64,6 +68,9 @@ TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back 
   const RestoreReport restored = snapshots.restore(t.slice, taken.id);
   MESSAGE("restore: " << restored.restore_ms << " ms, " << restored.frames_injected << " frames re-injected");
   CHECK(restored.frames_injected == taken.frames);
+  DiskLog disk;
+  CHECK(eventually([&] { return (disk = t.disk_log()).logged > 0; }, std::chrono::seconds(5)));
+  CHECK(disk.ahead == "");  // the disk went back with the memory
   std::this_thread::sleep_for(std::chrono::seconds(2));
   INFO("vma's console after restore: " << t.console_tail(t.slice.nodes[0].name));
   const int counter_restored = t.counter();
@@ -87,6 +94,7 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   const std::string vma = t.slice.nodes[0].name;
   const NodePort there = t.links.vm_port(t.link, t.sites.b, "vma", "10.77.0.2/24");
   const int counter_before = t.counter();
+  const int logged_before = t.disk_log().logged;
   JobStats stats;
   const ProbeGap gap = t.probe_while(8, [&] {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -107,6 +115,9 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   CHECK(ping(t.probe, "10.77.0.2"));
   const int counter_after = t.counter();
   CHECK(counter_after >= counter_before);  // the guest's state moved with it
+  const DiskLog disk = t.disk_log();  // and its disk, which it goes on writing
+  CHECK(disk.logged > logged_before);
+  CHECK(disk.ahead == "");
   const int seq = t.pings().last;
   CHECK(eventually([&] { return t.pings().last > seq + 25; }, std::chrono::seconds(10)));  // vma <-> vmb still talk
 

@@ -104,7 +104,10 @@ TwoSiteSlice::TwoSiteSlice()
   options.state_dir = dir / "state";
   const std::filesystem::path guest_dir = built_guest();
   const std::string boot = "console=ttyS0 quiet panic=-1 federa_counter";
-  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
+  const std::filesystem::path blank = dir / "blank.qcow2";
+  run_checked({"qemu-img", "create", "-q", "-f", "qcow2", blank.string(), "16M"});
+  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3 federa_disk",
+                              blank, "qcow2"};
   options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot, {}, "qcow2"};
   options.peer_uri = daemon_a.peer_uri();
   driver_a = open_node_driver(daemon_a.uri(), options);
@@ -139,6 +142,16 @@ Stream TwoSiteSlice::pings(int from) { return stream_of(guest_service(probe, "10
 int TwoSiteSlice::counter() {
   const std::string text = guest_service(probe, "10.77.0.2", 7001);
   return text.empty() ? -1 : std::stoi(text);
+}
+
+DiskLog TwoSiteSlice::disk_log() {
+  const std::string text = guest_service(probe, "10.77.0.2", 7004);
+  DiskLog log;
+  std::smatch m;
+  if (!std::regex_search(text, m, std::regex(R"(^logged ([0-9]+)\n)"))) return log;
+  log.logged = std::stoi(m[1]);
+  log.ahead = m.suffix();
+  return log;
 }
 
 std::string TwoSiteSlice::console_tail(const std::string& node) {

@@ -2,8 +2,9 @@
 // two-site slice of real QEMU/TCG guests as the snapshot and migration tests and snapshot_bench
 // use it. Two site namespaces, each with its own libvirtd (SiteDaemon), a VXLAN slice link
 // between them with a probe namespace at site A, and one booted guest per site (tests/vm with
-// its optional workload): vma (10.77.0.2) at A counts seconds and sends vmb a numbered UDP
-// stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too. Plus readers for what
+// its optional workload): vma (10.77.0.2) at A counts seconds, logs them on its disk (a qcow2
+// overlay of a blank image) and sends vmb a numbered UDP stream every 20 ms, which vmb
+// (10.77.0.3) at B echoes; vmb counts too. Plus readers for what
 // the guests and a probe report. Needs root, and the QEMU packages; builds the guest
 // (tests/vm/build_guest.sh) into the build tree.
 #pragma once
@@ -39,6 +40,13 @@ struct ProbeGap {
 };
 ProbeGap probe_gap(const std::string& output);
 
+// A guest's disk log (federa_disk): the seconds its memory says it has logged on its disk, and
+// what the disk holds beyond them (empty while the disk and the memory belong together).
+struct DiskLog {
+  int logged = -1;  // -1: no answer
+  std::string ahead;
+};
+
 // Polls `done` every 250 ms for up to `limit`.
 bool eventually(const std::function<bool()>& done, std::chrono::seconds limit);
 
@@ -55,6 +63,7 @@ class TwoSiteSlice {
 
   Stream pings(int from = 0);  // vma's ping stream to vmb
   int counter();               // vma's counter; -1 if it does not answer
+  DiskLog disk_log();         // vma's disk log
   std::string console_tail(const std::string& node);  // the end of a guest's console log
   // `ping -D -i 0.01 -w <seconds>` from the probe to vma, run while `during` runs.
   std::pair<ProbeGap, std::string> probe_while(int seconds, const std::function<void()>& during);
