@@ -154,6 +154,10 @@ DiskLog TwoSiteSlice::disk_log() {
   return log;
 }
 
+bool TwoSiteSlice::answers(const std::string& address) {
+  return eventually([&] { return ping(probe, address, 1); }, std::chrono::seconds(10));
+}
+
 std::string TwoSiteSlice::console_tail(const std::string& node) {
   std::ifstream in(dir / "state" / (node + ".console"), std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -65,6 +65,9 @@ class TwoSiteSlice {
   int counter();               // vma's counter; -1 if it does not answer
   DiskLog disk_log();         // vma's disk log
   std::string console_tail(const std::string& node);  // the end of a guest's console log
+  // The probe has a ping answered by `address` within 10 s (a TCG guest on a loaded machine
+  // may take longer than one ping's wait, most of all just after a restore or a move).
+  bool answers(const std::string& address);
   // `ping -D -i 0.01 -w <seconds>` from the probe to vma, run while `during` runs.
   std::pair<ProbeGap, std::string> probe_while(int seconds, const std::function<void()>& during);
 
