@@ -290,10 +290,10 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
   std::optional<PauseWatch> watch;
   if (at_pause) watch.emplace(conn_, domain.get(), at_pause);
   if (live) limit_downtime(domain, node, kLiveSnapshotDowntimeMs);
-  const std::string xml = memory_snapshot_xml(node, memory_file);
+  const std::string xml = prepare_snapshot(node, memory_file);
   const unsigned flags = VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA | (live ? VIR_DOMAIN_SNAPSHOT_CREATE_LIVE : 0) |
                         (std::filesystem::exists(file(node, ".top.qcow2")) ? VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT : 0);
-  // (the top memory_snapshot_xml made: libvirt creating it would keep the guest stopped longer)
+  // (the top prepare_snapshot made: libvirt creating it would keep the guest stopped longer)
   virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(domain.get(), xml.c_str(), flags);
   if (!snap) fail("cannot snapshot node " + node + " into " + memory_file.string());
   virDomainSnapshotFree(snap);
@@ -316,10 +316,10 @@ void LibvirtNodeDriver::limit_downtime(const Domain& domain, const std::string& 
   }
 }
 
-// An external memory snapshot; with a disk, an external disk snapshot at the same point onto a
-// new top (libvirt takes both while the guest is stopped). The top is made here, before the
-// stop: libvirt's own blockdev-create of it added 30-60 ms to the guest's stop under load.
-std::string LibvirtNodeDriver::memory_snapshot_xml(const std::string& node, const std::filesystem::path& memory_file) {
+// The snapshot's XML: an external memory snapshot; with a disk, an external disk snapshot at the
+// same point onto a new top (libvirt takes both while the guest is stopped), which is made here,
+// before the stop: libvirt's own blockdev-create of it added 30-60 ms to the guest's stop.
+std::string LibvirtNodeDriver::prepare_snapshot(const std::string& node, const std::filesystem::path& memory_file) {
   std::string xml = "<domainsnapshot><name>federa-" + memory_file.stem().string() +
                     "</name><memory snapshot='external' file='" + memory_file.string() + "'/>";
   if (std::filesystem::exists(file(node, ".qcow2"))) {

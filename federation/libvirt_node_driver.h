@@ -68,7 +68,7 @@ class LibvirtNodeDriver final : public NodeDriver {
   NodeSpec metadata(const Domain& domain, const std::string& node);
   bool guest_ready(const std::string& node) const;
   JobStats completed_job(const std::string& node);
-  std::string memory_snapshot_xml(const std::string& node, const std::filesystem::path& memory_file);
+  std::string prepare_snapshot(const std::string& node, const std::filesystem::path& memory_file);
   void keep_disk(const Domain& domain, const std::string& node, const std::filesystem::path& memory_file,
                  JobStats& stats);
   void merge_top(const Domain& domain, const std::string& node);
