@@ -43,8 +43,9 @@ def decompress(text):
 
 
 def undated(rspec):
-    """The RSpec text without its `generated` time (two calls may fall in different seconds)."""
-    return re.sub(r' generated="[^"]*"', "", rspec, count=1)
+    """The RSpec text without the times it was written at: the manifest's `generated` and the
+    stitching extension's `lastUpdateTime` (two calls may fall in different seconds)."""
+    return re.sub(r' (generated|lastUpdateTime)="[^"]*"', "", rspec)
 
 
 def pair_request(prefix):
