@@ -104,6 +104,7 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   MESSAGE("migration: " << stats.wall_ms << " ms call, QEMU total " << stats.total_ms << " ms, downtime "
                         << stats.downtime_ms << " ms; probe: max gap " << gap.max_gap_ms << " ms, " << gap.lost
                         << " lost");
+  INFO("vma's console after the move: " << t.console_tail(vma));
   CHECK(t.driver_b->status(vma).state == DomainState::kRunning);
   CHECK(t.driver_a->status(vma).state == DomainState::kUndefined);
   bool on_bridge_b = false;
