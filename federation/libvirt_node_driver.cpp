@@ -452,10 +452,7 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
                                                 " (live migration needs QEMU hosts on both sides)");
   }
   const auto start = std::chrono::steady_clock::now();
-  // AUTO_CONVERGE: with the short downtime limit, a guest that dirties memory faster than the
-  // copy goes would keep the migration iterating; QEMU slows its vCPUs until it converges.
-  unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE |
-                   VIR_MIGRATE_AUTO_CONVERGE;
+  unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
   // A disk overlay is in the state directory every host of this AM uses (define() writes it
   // there): shared storage. libvirt calls a disk on a local file system unsafe to migrate, as it
   // cannot know that the other host sees the same file; here it does (site daemons on one

@@ -48,8 +48,8 @@ class LibvirtNodeDriver final : public NodeDriver {
   // suspend.
   bool keeps_a_frame_when_stopped() const override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
-  // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE | AUTO_CONVERGE, and
-  // UNSAFE for a disk overlay: the hosts share the state directory) to the destination's peer
+  // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE, and UNSAFE for a disk
+  // overlay: the hosts share the state directory) to the destination's peer
   // URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s, QEMU's
   // downtime limit 20 ms (its default, 300 ms, made the guests' stop 190-310 ms here); the
   // figures are the destination's completed job. kUnsupported on test:///.

@@ -106,9 +106,8 @@ TwoSiteSlice::TwoSiteSlice()
   const std::string boot = "console=ttyS0 quiet panic=-1 federa_counter";
   const std::filesystem::path blank = dir / "blank.qcow2";
   run_checked({"qemu-img", "create", "-q", "-f", "qcow2", blank.string(), "16M"});
-  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3 federa_disk",
-                              blank, "qcow2"};
-  options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot, {}, "qcow2"};
+  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
+  options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_disk", blank, "qcow2"};
   options.peer_uri = daemon_a.peer_uri();
   driver_a = open_node_driver(daemon_a.uri(), options);
   options.peer_uri = daemon_b.peer_uri();
@@ -145,7 +144,7 @@ int TwoSiteSlice::counter() {
 }
 
 DiskLog TwoSiteSlice::disk_log() {
-  const std::string text = guest_service(probe, "10.77.0.2", 7004);
+  const std::string text = guest_service(probe, "10.77.0.3", 7004);
   DiskLog log;
   std::smatch m;
   if (!std::regex_search(text, m, std::regex(R"(^logged ([0-9]+)\n)"))) return log;

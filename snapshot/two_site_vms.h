@@ -2,9 +2,9 @@
 // two-site slice of real QEMU/TCG guests as the snapshot and migration tests and snapshot_bench
 // use it. Two site namespaces, each with its own libvirtd (SiteDaemon), a VXLAN slice link
 // between them with a probe namespace at site A, and one booted guest per site (tests/vm with
-// its optional workload): vma (10.77.0.2) at A counts seconds, logs them on its disk (a qcow2
-// overlay of a blank image) and sends vmb a numbered UDP stream every 20 ms, which vmb
-// (10.77.0.3) at B echoes; vmb counts too. Plus readers for what
+// its optional workload): vma (10.77.0.2) at A counts seconds and sends vmb a numbered UDP
+// stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too and logs the seconds
+// on its disk (a qcow2 overlay of a blank image). Plus readers for what
 // the guests and a probe report. Needs root, and the QEMU packages; builds the guest
 // (tests/vm/build_guest.sh) into the build tree.
 #pragma once
@@ -63,7 +63,7 @@ class TwoSiteSlice {
 
   Stream pings(int from = 0);  // vma's ping stream to vmb
   int counter();               // vma's counter; -1 if it does not answer
-  DiskLog disk_log();         // vma's disk log
+  DiskLog disk_log();         // vmb's disk log
   std::string console_tail(const std::string& node);  // the end of a guest's console log
   // The probe has a ping answered by `address` within 10 s (a TCG guest on a loaded machine
   // may take longer than one ping's wait, most of all just after a restore or a move).
