@@ -452,12 +452,16 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
                                                 " (live migration needs QEMU hosts on both sides)");
   }
   const auto start = std::chrono::steady_clock::now();
-  unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
-  // A disk overlay is in the state directory every host of this AM uses (define() writes it
-  // there): shared storage. libvirt calls a disk on a local file system unsafe to migrate, as it
-  // cannot know that the other host sees the same file; here it does (site daemons on one
-  // machine, or a state directory the operator shares), and QEMU drops its caches at the switch.
-  if (std::filesystem::exists(file(node, ".qcow2"))) flags |= VIR_MIGRATE_UNSAFE;
+  // A node with a disk overlay moved with VIR_MIGRATE_UNSAFE (the overlay is in the state
+  // directory every host of the AM shares) came out with a corrupt virtio-net ring in 2 of 8
+  // moves under load ("output.0:id 89 is not a head!", then a soft lockup): refused until that
+  // is understood (docs/snapshot.md).
+  if (std::filesystem::exists(file(node, ".qcow2"))) {
+    throw GeniError(GeniCode::kUnsupported, "node " + node +
+                                                " has a disk: federa does not migrate nodes with a disk live yet "
+                                                "(their network device did not always survive the move)");
+  }
+  const unsigned flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
   const std::string xml = xml_for(node, ports_there);
   const Domain domain = lookup(node);  // freeing a domain is an API call: it would clear the error
   limit_downtime(domain, node, kMigrationDowntimeMs);

@@ -88,7 +88,7 @@ std::filesystem::path built_guest() {
 
 }  // namespace
 
-TwoSiteSlice::TwoSiteSlice()
+TwoSiteSlice::TwoSiteSlice(bool vmb_has_disk)
     : scratch{"/tmp/fdsnapvm" + std::to_string(getpid())},
       sites(make_two_sites(ns)),
       daemon_a(sites.a, "siteA", dir / "siteA"),
@@ -107,7 +107,8 @@ TwoSiteSlice::TwoSiteSlice()
   const std::filesystem::path blank = dir / "blank.qcow2";
   run_checked({"qemu-img", "create", "-q", "-f", "qcow2", blank.string(), "16M"});
   options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
-  options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_disk", blank, "qcow2"};
+  options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot, {}, "qcow2"};
+  if (vmb_has_disk) options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_disk", blank, "qcow2"};
   options.peer_uri = daemon_a.peer_uri();
   driver_a = open_node_driver(daemon_a.uri(), options);
   options.peer_uri = daemon_b.peer_uri();

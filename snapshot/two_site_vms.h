@@ -3,8 +3,8 @@
 // use it. Two site namespaces, each with its own libvirtd (SiteDaemon), a VXLAN slice link
 // between them with a probe namespace at site A, and one booted guest per site (tests/vm with
 // its optional workload): vma (10.77.0.2) at A counts seconds and sends vmb a numbered UDP
-// stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too and logs the seconds
-// on its disk (a qcow2 overlay of a blank image). Plus readers for what
+// stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too and, if asked, logs the
+// seconds on a disk (a qcow2 overlay of a blank image). Plus readers for what
 // the guests and a probe report. Needs root, and the QEMU packages; builds the guest
 // (tests/vm/build_guest.sh) into the build tree.
 #pragma once
@@ -58,7 +58,7 @@ struct ScratchDir {
 class TwoSiteSlice {
  public:
   // Throws std::runtime_error if the guests do not come up and ping each other within 90 s.
-  TwoSiteSlice();
+  explicit TwoSiteSlice(bool vmb_has_disk = false);
   ~TwoSiteSlice();
 
   Stream pings(int from = 0);  // vma's ping stream to vmb
