@@ -15,6 +15,11 @@ std::int64_t realtime_us() {
       .count();
 }
 
+// A mark must leave the stopped QEMU a moment before the guest runs again: a frame sent towards
+// it (LiveCut's probe) within a turn of QEMU's main loop before the resume may be read after it,
+// and so be taken for one QEMU kept from before. One such mark came 0.3 ms before the resume.
+constexpr std::int64_t kMarginUs = 2000;
+
 }  // namespace
 
 PauseWatch::PauseWatch(virConnectPtr conn, virDomainPtr domain, std::function<void()> at_pause)
@@ -77,12 +82,17 @@ bool PauseWatch::marked_in_pause(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, wait, [this] { return stopped_us_ != 0 && marked_ && resumed_us_ != 0; });
   if (failure_) std::rethrow_exception(failure_);
-  return marked_ && resumed_us_ != 0 && marked_us_ < resumed_us_;
+  return marked_ && resumed_us_ != 0 && marked_us_ + kMarginUs < resumed_us_;
 }
 
 double PauseWatch::paused_ms() const {
   std::lock_guard lock(mutex_);
   return resumed_us_ > stopped_us_ && stopped_us_ != 0 ? static_cast<double>(resumed_us_ - stopped_us_) / 1000.0 : 0;
+}
+
+std::int64_t PauseWatch::resumed_us() const {
+  std::lock_guard lock(mutex_);
+  return resumed_us_;
 }
 
 }  // namespace federa::federation

@@ -29,10 +29,12 @@ class PauseWatch {
 
   // Call after the snapshot returned: waits for at_pause (rethrowing what it threw) and for the
   // RESUME event (up to `wait`). False if the guest never stopped, RESUME never came, or
-  // at_pause returned after it.
+  // at_pause returned after it or less than 2 ms before it.
   bool marked_in_pause(std::chrono::milliseconds wait = std::chrono::seconds(5));
   // How long QEMU kept the guest stopped (RESUME - STOP timestamps), 0 if unknown.
   double paused_ms() const;
+  // When QEMU resumed the guest (its RESUME stamp, microseconds since the Unix epoch), 0 if unknown.
+  std::int64_t resumed_us() const;
 
  private:
   static void on_event(virConnectPtr, virDomainPtr, const char* event, long long seconds, unsigned int micros,

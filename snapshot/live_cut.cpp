@@ -19,9 +19,12 @@ constexpr const char* kWhite = "0xfd01";
 constexpr const char* kRed = "0xfd02";
 // The probe a mark sends towards its node (mark()), let through while everything else is held.
 constexpr std::uint32_t kProbeMark = 0xfd03;
-// A stopped QEMU read its probe within 0.2-10 ms under load here. Waiting longer than the node's
-// stop is harmless: the mark then returns after the node resumed, and the attempt is retried.
-constexpr auto kProbeWait = std::chrono::milliseconds(40);
+// How long a probe may stay in its tap. A stopped QEMU reads no tap while the last pass of its
+// copy holds its big lock (40-70 ms under load here, where a 40 ms wait once took that for a
+// frame kept and so doubled one), then reads the probe before libvirt resumes the guest; a QEMU
+// that keeps a frame already reads the probe only after the resume (finish() tells the two apart).
+// A probe still in its tap after this counts as behind a kept frame.
+constexpr auto kProbeLimit = std::chrono::seconds(5);
 // How long a node's reader must take no frame for its queue to count as empty, and the most the
 // start waits for that (a paused node never empties its queue).
 constexpr auto kSettleQuiet = std::chrono::milliseconds(5);
@@ -45,6 +48,10 @@ const std::string& probe_frame() {
   return frame;
 }
 
+double ms_after(std::int64_t from_us, std::int64_t us) {
+  return us == 0 ? -1.0 : static_cast<double>(us - from_us) / 1000.0;
+}
+
 std::vector<Frame> merged(std::vector<Frame> a, const std::vector<Frame>& b) {
   a.insert(a.end(), b.begin(), b.end());
   std::stable_sort(a.begin(), a.end(), [](const Frame& x, const Frame& y) { return x.time_us < y.time_us; });
@@ -63,8 +70,10 @@ struct LiveCut::Port {
   std::string ingress, egress;  // chain names
   std::unique_ptr<CapturePort> settling, held, queued, marking, in_flight;
   std::unique_ptr<PacketSocket> probe;                // sends towards the node, marked kProbeMark
-  std::uint64_t gone_at_start = 0, gone_at_mark = 0;  // frames the node's reader took (or lost)
-  std::uint64_t not_in_image = 0;  // of those, taken at or after the node stopped (probe(): 0 or 1)
+  std::uint64_t gone_at_start = 0;  // frames the node's reader took (or lost) when the cut began
+  std::uint64_t gone_at_mark = 0;   // ... when its frames were held at its mark, before the probe
+  std::uint64_t gone_past_probe = 0;  // ... when that count moved after the probe
+  std::int64_t marked_us = 0, probe_moved_us = 0;  // now_us(); probe_moved_us 0: it never moved
   std::vector<Frame> marking_frames;
   bool marked = false;
 };
@@ -221,31 +230,35 @@ void LiveCut::join_all() {
 
 // QEMU's own virtio-net (TCG guests) goes on reading a node's tap while the node is stopped, but
 // only once: the frame it takes then stays in QEMU's queue until the guest runs, in neither the
-// image nor the tap. So every port gets a probe once its frames are held, and its reader's count
-// is read until it moves (at most kProbeWait). If it moved, the reader took one more frame (the
-// probe, or the first still waiting) that is not in the image; if not, a reader that keeps a
-// frame (CutPort) already keeps the last one it took. Returns how many probes stayed in a tap.
-int LiveCut::probe(const std::vector<Port*>& mine, NamespaceControl& control) {
-  std::vector<Port*> waiting;
-  for (Port* port : mine) {
-    port->gone_at_mark = control.frames_gone(port->at.port.device);
-    port->probe->send(probe_frame());
-    waiting.push_back(port);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + kProbeWait;
-  while (true) {
+// image nor the tap. So every port gets a probe once its frames are held (mark()), and its
+// reader's count is watched until it moves, with the time it moved: before the node resumed, the
+// reader took one more frame (the probe, or the first still waiting) that is not in the image;
+// only after (or never), a reader that keeps a frame (CutPort) kept the last one it took before.
+void LiveCut::wait_for_probes(const std::vector<Port*>& mine, NamespaceControl& control) {
+  std::vector<Port*> waiting = mine;
+  const auto deadline = std::chrono::steady_clock::now() + kProbeLimit;
+  while (!waiting.empty() && std::chrono::steady_clock::now() < deadline) {
     std::erase_if(waiting, [&](Port* port) {
       const std::uint64_t now = control.frames_gone(port->at.port.device);
       if (now == port->gone_at_mark) return false;
-      port->gone_at_mark = now;
-      port->not_in_image = 1;
+      port->gone_past_probe = now;
+      port->probe_moved_us = now_us();
       return true;
     });
-    if (waiting.empty() || std::chrono::steady_clock::now() > deadline) break;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
-  for (Port* port : waiting) port->not_in_image = port->at.reader_keeps_a_frame_when_stopped ? 1 : 0;
-  return static_cast<int>(waiting.size());
+}
+
+// The frames the port's reader took that are in its node's image (see wait_for_probes).
+std::uint64_t LiveCut::taken_into_image(const Port& port, std::int64_t resumed_us) const {
+  const bool before_resume = port.probe_moved_us != 0 && (resumed_us == 0 || port.probe_moved_us < resumed_us);
+  const std::uint64_t gone = (before_resume ? port.gone_past_probe : port.gone_at_mark) - port.gone_at_start;
+  const std::uint64_t outside = before_resume || port.at.reader_keeps_a_frame_when_stopped ? 1 : 0;
+  logger("snapshot")->info("event=snapshot_probe tag={} node={} port={} moved_ms={:.1f} resumed_ms={:.1f} kept={}",
+                           tag_, port.at.node, port.at.port.device, ms_after(port.marked_us, port.probe_moved_us),
+                           ms_after(port.marked_us, resumed_us),
+                           before_resume ? "probe" : (outside ? "frame" : "none"));
+  return gone - std::min(gone, outside);
 }
 
 void LiveCut::mark(const std::string& node) {
@@ -273,15 +286,18 @@ void LiveCut::mark(const std::string& node) {
   }
   NamespaceControl& control = *controls_.at(netns);
   control.nft(hold);
-  const std::int64_t held = now_us();
-  const int probes_kept = probe(mine, control);
-  logger("snapshot")->info("event=snapshot_mark tag={} node={} ms={:.1f} probe_ms={:.1f} probes_kept={}", tag_, node,
-                           static_cast<double>(now_us() - start) / 1000.0, static_cast<double>(now_us() - held) / 1000.0,
-                           probes_kept);
+  for (Port* port : mine) {
+    port->gone_at_mark = control.frames_gone(port->at.port.device);
+    port->marked_us = now_us();
+    port->probe->send(probe_frame());
+  }
+  logger("snapshot")->info("event=snapshot_mark tag={} node={} ms={:.1f}", tag_, node,
+                           static_cast<double>(now_us() - start) / 1000.0);
   std::lock_guard lock(mutex_);
   for (Port* port : mine) port->marked = true;
   releases_.emplace_back([this, mine, table, netns, &control] {
     try {
+      wait_for_probes(mine, control);
       std::string pass;
       for (Port* port : mine) {
         pass += "flush chain netdev " + table + " " + port->egress + "\nadd rule netdev " + table + " " +
@@ -321,7 +337,7 @@ void LiveCut::remove_tables() {
   for (const auto& [netns, control] : controls_) remove_snapshot_table(tag_, netns);
 }
 
-LiveCutResult LiveCut::finish() {
+LiveCutResult LiveCut::finish(const std::map<std::string, std::int64_t>& resumed_us) {
   for (const auto& port : ports_) {
     if (!port->marked) {
       throw GeniError(GeniCode::kServerError, "node " + port->at.node + " never reached its snapshot point");
@@ -336,8 +352,8 @@ LiveCutResult LiveCut::finish() {
   for (auto& port : ports_) {
     auto& of_host = counted[port->at.port.netns];
     std::vector<Frame> queued = port->queued->stop(kCaptureWait, of_host["q" + port->k]);
-    const std::uint64_t gone = port->gone_at_mark - port->gone_at_start;
-    const std::uint64_t taken = gone - std::min(gone, port->not_in_image);
+    const auto resumed = resumed_us.find(port->at.node);
+    const std::uint64_t taken = taken_into_image(*port, resumed == resumed_us.end() ? 0 : resumed->second);
     const std::size_t waiting = taken >= queued.size() ? 0 : queued.size() - static_cast<std::size_t>(taken);
     std::vector<Frame> channel(queued.end() - static_cast<std::ptrdiff_t>(waiting), queued.end());
     channel.insert(channel.end(), port->marking_frames.begin(), port->marking_frames.end());

@@ -13,11 +13,13 @@
 //     count of frames taken stops moving), so that count and the frames delivered from then on
 //     tell at any moment how many wait in the queue (libvirt gives taps no qdisc to count them);
 //   * mark(node), called at the node's snapshot point while it is stopped: its frames turn red
-//     and every frame towards it is held for a moment, while the tap's count of frames taken
-//     is read. A stopped QEMU still takes one frame from its tap and keeps it outside the image
+//     and every frame towards it is held until the tap's count of frames taken is known. A
+//     stopped QEMU still takes one frame from its tap and keeps it outside the image
 //     (NodeDriver::keeps_a_frame_when_stopped), so a probe frame (to no one) is sent towards the
-//     node and the count read until it moves: then, or if the reader keeps a frame already, the
-//     last frame taken is not in the image. The frames delivered since the start minus those
+//     node and the count watched until it moves: if it moves before the node resumes, the
+//     reader took one more frame (the probe, or the first still waiting) and keeps it outside
+//     the image; if only after, a reader that keeps a frame kept the last one it took before the
+//     mark (finish() decides, with each node's resume time). The frames delivered since the start minus those
 //     in the image are in flight across the cut (the last that many). Then the port lets
 //     frames through again, delivers what it held (in order), and from then on keeps the white
 //     frames reaching the node: they too are in flight across the cut.
@@ -64,14 +66,17 @@ class LiveCut {
   void mark(const std::string& node);
   // Waits for force(node) if it was called; true if it was.
   bool forced(const std::string& node);
-  // Throws GeniError(kServerError) if a node was never marked.
-  LiveCutResult finish();
+  // `resumed_us`: when each node ran again after its snapshot point (now_us() clock, QEMU's
+  // stamp: JobStats::resumed_at_us; absent or 0 for a node whose reader never stops). Throws
+  // GeniError(kServerError) if a node was never marked.
+  LiveCutResult finish(const std::map<std::string, std::int64_t>& resumed_us = {});
 
  private:
   struct Port;
   void install();
   void settle();
-  int probe(const std::vector<Port*>& mine, NamespaceControl& control);
+  void wait_for_probes(const std::vector<Port*>& mine, NamespaceControl& control);
+  std::uint64_t taken_into_image(const Port& port, std::int64_t resumed_us) const;
   void release(Port& port, const std::map<std::string, std::uint64_t>& counted);
   std::map<std::string, std::uint64_t> counts(const std::string& netns);
   void deliver_held(Port& port, const std::vector<Frame>& held);

@@ -12,6 +12,8 @@
 #include "federation/link_driver.h"
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 
 namespace federa::snapshot {
@@ -119,7 +121,7 @@ class Taking {
     });
     snapshot_nodes(true, [this](const std::string& node) { live_cut_->mark(node); });
     report(progress_, "channels", 0.85);
-    LiveCutResult cut = live_cut_->finish();
+    LiveCutResult cut = live_cut_->finish(resumed_us_);
     live_cut_.reset();
     recordings_ = std::move(cut.channels);
     record_.duration_ms = ms_since(start);
@@ -169,6 +171,10 @@ class Taking {
         throw;
       }
       settle_forced(node, was_running);
+      {
+        std::lock_guard lock(resumed_mutex_);
+        resumed_us_[node.name] = stats.resumed_at_us;
+      }
       record_.nodes[i] = {node.name,     file.string(), file_bytes(file) + stats.disk_bytes, stats.downtime_ms,
                           stats.wall_ms, stats.paused_ms};
       const double share = static_cast<double>(++finished) / static_cast<double>(slice_.nodes.size());
@@ -207,6 +213,8 @@ class Taking {
   std::optional<ChannelCut> cut_;
   std::optional<LiveCut> live_cut_;
   std::vector<bool> running_at_start_;  // live mode
+  std::mutex resumed_mutex_;
+  std::map<std::string, std::int64_t> resumed_us_;  // live mode: each node's resume after its snapshot point
   bool live_ = false;
   std::vector<ChannelRecording> recordings_;
 };

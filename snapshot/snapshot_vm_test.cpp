@@ -3,7 +3,9 @@
 // the one at site B every 20 ms, which echoes it (tests/vm/seqstream.c), and logs the echoes:
 // a consistent snapshot and restore must leave that numbered stream with no gap and no
 // duplicate, and the guests' counter and (vmb's) disk must go back on restore. A migration must
-// keep the guest's state and its link, with a bounded gap seen by a 10 ms probe.
+// keep the guest's state and its link, with a bounded gap seen by a 10 ms probe. Whatever
+// brings vma back (restore, move) must bring its memory back from one moment: two pages its
+// memory check writes one after the other never disagree.
 // Needs root and the QEMU packages (CI installs them).
 #include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"
@@ -23,6 +25,17 @@ using namespace federa::federation;
 using namespace federa::federation::testing;
 using namespace federa::snapshot;
 using namespace federa::snapshot::testing;
+
+namespace {
+
+void check_memory_whole(TwoSiteSlice& t) {
+  const std::string log = t.memory_log();
+  INFO("vma's memory check: " << log);
+  CHECK(log.rfind("memory: checking\n", 0) == 0);
+  CHECK(log.find("torn") == std::string::npos);
+}
+
+}  // namespace
 
 TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back with no gap and no duplicate") {
   require_root("the VM slice snapshot test");
@@ -78,6 +91,7 @@ TEST_CASE("a 2-site VM slice: snapshot while its guests ping, restore goes back 
   const int counter_restored = t.counter();
   CHECK(counter_restored >= 0);
   CHECK(counter_restored < counter_late);  // went back in time
+  check_memory_whole(t);
   const Stream after = t.pings(before);
   MESSAGE("ping stream after restore: seq " << after.first << ".." << after.last << ", missing " << after.missing
                                             << ", duplicates " << after.duplicates << " (live run reached " << live.last
@@ -127,6 +141,7 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   CHECK(t.answers("10.77.0.2"));
   const int counter_after = t.counter();
   CHECK(counter_after >= counter_before);  // the guest's state moved with it
+  check_memory_whole(t);
   const int seq = t.pings().last;
   CHECK(eventually([&] { return t.pings().last > seq + 25; }, std::chrono::seconds(10)));  // vma <-> vmb still talk
 
@@ -136,6 +151,7 @@ TEST_CASE("a VM migrates live between the site daemons; its link follows it and 
   t.slice.nodes[0].driver = t.driver_a.get();
   CHECK(t.driver_a->status(vma).state == DomainState::kRunning);
   CHECK(t.answers("10.77.0.2"));
+  check_memory_whole(t);
 }
 
 TEST_CASE("two VMs swap sites at once (ensemble migration), their link keeps working, and a snapshot from before restores there") {
@@ -164,9 +180,11 @@ TEST_CASE("two VMs swap sites at once (ensemble migration), their link keeps wor
   CHECK(t.driver_a->status(t.slice.nodes[1].name).state == DomainState::kRunning);
   CHECK(progress.size() == 3);
   CHECK(progress.back().second == 1.0);
+  INFO("vma's console after the swap: " << t.console_tail(t.slice.nodes[0].name));
   CHECK(t.answers("10.77.0.2"));
   CHECK(t.answers("10.77.0.3"));
   CHECK(eventually([&] { return t.pings().last > seq + 50; }, std::chrono::seconds(15)));
+  check_memory_whole(t);
 
   // The snapshot from before the swap restores on the nodes' new hosts (their images name the
   // old hosts' bridges), and the stream goes on from it with no gap.
@@ -181,4 +199,5 @@ TEST_CASE("two VMs swap sites at once (ensemble migration), their link keeps wor
   CHECK(after.last > before + 50);
   CHECK(after.missing == 0);
   CHECK(after.duplicates == 0);
+  check_memory_whole(t);
 }

@@ -106,7 +106,7 @@ TwoSiteSlice::TwoSiteSlice(bool vmb_has_disk)
   const std::string boot = "console=ttyS0 quiet panic=-1 federa_counter";
   const std::filesystem::path blank = dir / "blank.qcow2";
   run_checked({"qemu-img", "create", "-q", "-f", "qcow2", blank.string(), "16M"});
-  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3", {}, "qcow2"};
+  options.images["pinger"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_ping=10.77.0.3 federa_memory", {}, "qcow2"};
   options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot, {}, "qcow2"};
   if (vmb_has_disk) options.images["counter"] = {guest_dir / "vmlinuz", guest_dir / "initrd.gz", boot + " federa_disk", blank, "qcow2"};
   options.peer_uri = daemon_a.peer_uri();
@@ -153,6 +153,8 @@ DiskLog TwoSiteSlice::disk_log() {
   log.ahead = m.suffix();
   return log;
 }
+
+std::string TwoSiteSlice::memory_log() { return guest_service(probe, "10.77.0.2", 7005); }
 
 bool TwoSiteSlice::answers(const std::string& address) {
   return eventually([&] { return ping(probe, address, 1); }, std::chrono::seconds(10));

@@ -4,7 +4,7 @@
 // between them with a probe namespace at site A, and one booted guest per site (tests/vm with
 // its optional workload): vma (10.77.0.2) at A counts seconds and sends vmb a numbered UDP
 // stream every 20 ms, which vmb (10.77.0.3) at B echoes; vmb counts too and, if asked, logs the
-// seconds on a disk (a qcow2 overlay of a blank image). Plus readers for what
+// seconds on a disk (a qcow2 overlay of a blank image); vma checks its memory comes back whole. Plus readers for what
 // the guests and a probe report. Needs root, and the QEMU packages; builds the guest
 // (tests/vm/build_guest.sh) into the build tree.
 #pragma once
@@ -64,6 +64,9 @@ class TwoSiteSlice {
   Stream pings(int from = 0);  // vma's ping stream to vmb
   int counter();               // vma's counter; -1 if it does not answer
   DiskLog disk_log();         // vmb's disk log
+  // vma's memory check (tests/vm seqstream memory): "memory: checking", then a "torn ..." line
+  // for every time two of its pages came back from different moments; empty if it is silent.
+  std::string memory_log();
   std::string console_tail(const std::string& node);  // the end of a guest's console log
   // The probe has a ping answered by `address` within 10 s (a TCG guest on a loaded machine
   // may take longer than one ping's wait, most of all just after a restore or a move).

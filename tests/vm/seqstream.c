@@ -4,6 +4,10 @@
  *   seqstream echo PORT                 send every datagram back to where it came from
  *   seqstream ping PEER PORT MS         send 1, 2, 3... to PEER:PORT every MS milliseconds and
  *                                       print "seq=N " for every answer, unbuffered
+ *   seqstream memory                    keep one count on two pages of memory, written one after
+ *                                       the other, and print "torn a=A b=B" whenever they differ
+ *                                       where the program looks (only a move or restore that
+ *                                       brought the pages back from different moments can do that)
  * Both ask for a 4 MB receive buffer. Built static into the guest by build_guest.sh. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -68,9 +72,32 @@ static _Noreturn void ping(const char* peer, int port, int interval_ms) {
   }
 }
 
+// Two pages of this process, written alternately at a high rate: the kind of memory a copy
+// made while the guest runs must bring back from one moment (the last one before its stop).
+static volatile uint64_t page_a[512] __attribute__((aligned(4096)));
+static volatile uint64_t page_b[512] __attribute__((aligned(4096)));
+
+static _Noreturn void memory(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  printf("memory: checking\n");
+  for (;;) {
+    for (int i = 0; i < 20000; ++i) {
+      uint64_t a = page_a[0], b = page_b[0];
+      if (a != b) {
+        printf("torn a=%llu b=%llu\n", (unsigned long long)a, (unsigned long long)b);
+        a = b > a ? b : a;
+      }
+      page_a[0] = a + 1;
+      page_b[0] = a + 1;
+    }
+    usleep(2000);  // leaves the guest's one vCPU to the rest of its work
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "echo") == 0) echo(atoi(argv[2]));
   if (argc == 5 && strcmp(argv[1], "ping") == 0) ping(argv[2], atoi(argv[3]), atoi(argv[4]));
-  fprintf(stderr, "usage: seqstream echo PORT | seqstream ping PEER PORT MS\n");
+  if (argc == 2 && strcmp(argv[1], "memory") == 0) memory();
+  fprintf(stderr, "usage: seqstream echo PORT | seqstream ping PEER PORT MS | seqstream memory\n");
   return 2;
 }
