@@ -2,6 +2,7 @@
 
 #include "common/data_dir.h"
 #include "common/toml_config.h"
+#include "rpc/server_section.h"
 
 #include <toml++/toml.h>
 
@@ -26,14 +27,15 @@ void read_seconds(const toml::table& table, const std::filesystem::path& file, c
 }
 
 const std::set<std::string>& known_keys() {
-  static const std::set<std::string> keys = {
-      "server.listen", "server.port", "server.public_url", "server.io_threads", "server.worker_threads",
-      "server.max_body_bytes", "server.max_connections", "server.idle_timeout", "server.header_timeout",
-      "server.body_timeout", "aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key",
-      "tls.trust_roots", "log.level", "store.uri", "paths.schema_dir", "aggregate.inventory",
-      "aggregate.allocation_lifetime", "aggregate.max_lease", "aggregate.reap_interval", "backend.worker",
-      "backend.state_dir", "backend.accelerator", "backend.default_image", "backend.interval", "backend.login_host",
-      "backend.login_bind", "backend.login_ports"};
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> all = rpc::server_section_keys();
+    all.insert({"aggregate.authority", "paths.data_dir", "tls.certificate", "tls.private_key", "tls.trust_roots",
+                "log.level", "store.uri", "paths.schema_dir", "aggregate.inventory", "aggregate.allocation_lifetime",
+                "aggregate.max_lease", "aggregate.reap_interval", "backend.worker", "backend.state_dir",
+                "backend.accelerator", "backend.default_image", "backend.interval", "backend.login_host",
+                "backend.login_bind", "backend.login_ports"});
+    return all;
+  }();
   return keys;
 }
 
@@ -99,16 +101,7 @@ AmConfig load_am_config(const std::filesystem::path& file) {
   if (file.empty()) return config;
   const toml::table table = toml_config::parse_file(file);
   reject_unknown_keys(table, file);
-  read(table, file, "server.listen", config.listen_address);
-  read(table, file, "server.port", config.port);
-  read(table, file, "server.public_url", config.public_url);
-  read(table, file, "server.io_threads", config.limits.io_threads);
-  read(table, file, "server.worker_threads", config.limits.worker_threads);
-  read(table, file, "server.max_body_bytes", config.limits.max_body_bytes);
-  read(table, file, "server.max_connections", config.limits.max_connections);
-  read(table, file, "server.idle_timeout", config.limits.idle_timeout);
-  read(table, file, "server.header_timeout", config.limits.header_timeout);
-  read(table, file, "server.body_timeout", config.limits.body_timeout);
+  rpc::read_server_section(table, file, config);
   read(table, file, "aggregate.authority", config.authority);
   read(table, file, "paths.data_dir", config.data_dir);
   read(table, file, "tls.certificate", config.certificate);

@@ -2,6 +2,7 @@
 
 #include "common/data_dir.h"
 #include "common/toml_config.h"
+#include "rpc/server_section.h"
 
 #include <toml++/toml.h>
 
@@ -23,31 +24,14 @@ using toml_config::bad;
 using toml_config::read;
 
 const std::set<std::string>& known_keys() {
-  static const std::set<std::string> keys = {"server.listen",
-                                             "server.port",
-                                             "server.public_url",
-                                             "server.io_threads",
-                                             "server.worker_threads",
-                                             "server.max_body_bytes",
-                                             "server.max_connections",
-                                             "server.idle_timeout",
-                                             "server.header_timeout",
-                                             "server.body_timeout",
-                                             "clearinghouse.authority",
-                                             "paths.data_dir",
-                                             "paths.database",
-                                             "paths.schema_dir",
-                                             "tls.certificate",
-                                             "tls.private_key",
-                                             "tls.trust_roots",
-                                             "tls.ca_certificate",
-                                             "tls.ca_private_key",
-                                             "policy.slice_default_days",
-                                             "policy.slice_max_days",
-                                             "policy.require_project",
-                                             "policy.user_credential_days",
-                                             "policy.certificate_days",
-                                             "log.level"};
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> all = rpc::server_section_keys();
+    all.insert({"clearinghouse.authority", "paths.data_dir", "paths.database", "paths.schema_dir", "tls.certificate",
+                "tls.private_key", "tls.trust_roots", "tls.ca_certificate", "tls.ca_private_key",
+                "policy.slice_default_days", "policy.slice_max_days", "policy.require_project",
+                "policy.user_credential_days", "policy.certificate_days", "log.level"});
+    return all;
+  }();
   return keys;
 }
 
@@ -110,16 +94,7 @@ ChConfig load_ch_config(const fs::path& file) {
   if (file.empty()) return config;
   const toml::table table = toml_config::parse_file(file);
   reject_unknown_keys(table, file);
-  read(table, file, "server.listen", config.listen_address);
-  read(table, file, "server.port", config.port);
-  read(table, file, "server.public_url", config.public_url);
-  read(table, file, "server.io_threads", config.limits.io_threads);
-  read(table, file, "server.worker_threads", config.limits.worker_threads);
-  read(table, file, "server.max_body_bytes", config.limits.max_body_bytes);
-  read(table, file, "server.max_connections", config.limits.max_connections);
-  read(table, file, "server.idle_timeout", config.limits.idle_timeout);
-  read(table, file, "server.header_timeout", config.limits.header_timeout);
-  read(table, file, "server.body_timeout", config.limits.body_timeout);
+  rpc::read_server_section(table, file, config);
   read(table, file, "clearinghouse.authority", config.authority);
   read(table, file, "paths.data_dir", config.data_dir);
   read(table, file, "paths.database", config.database);
