@@ -304,6 +304,8 @@ JobStats LibvirtNodeDriver::snapshot(const std::string& node, const std::filesys
   if (watch) {
     if (!watch->marked_in_pause()) throw SnapshotPointMissed(node);
     stats.paused_ms = watch->paused_ms();
+    stats.stopped_at_us = watch->stopped_us();
+    stats.copy_ended_at_us = watch->copy_ended_us();
     stats.resumed_at_us = watch->resumed_us();
   }
   stats.wall_ms = ms_since(start);

@@ -4,6 +4,7 @@
 
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 
@@ -50,7 +51,7 @@ PauseWatch::~PauseWatch() {
 }
 
 void PauseWatch::on_event(virConnectPtr, virDomainPtr, const char* event, long long seconds, unsigned int micros,
-                          const char*, void* opaque) {
+                          const char* details, void* opaque) {
   auto* self = static_cast<PauseWatch*>(opaque);
   const std::string name(event);
   const std::int64_t at = seconds * 1'000'000 + micros;
@@ -58,6 +59,10 @@ void PauseWatch::on_event(virConnectPtr, virDomainPtr, const char* event, long l
     std::lock_guard lock(self->mutex_);
     if (name == "STOP" && self->stopped_us_ == 0) self->stopped_us_ = at;
     if (name == "RESUME" && self->stopped_us_ != 0 && self->resumed_us_ == 0) self->resumed_us_ = at;
+    if (name == "MIGRATION" && self->stopped_us_ != 0 && self->copy_ended_us_ == 0 && details &&
+        nlohmann::json::parse(details, nullptr, false).value("status", "") == "completed") {
+      self->copy_ended_us_ = at;
+    }
   }
   self->changed_.notify_all();
 }
@@ -88,6 +93,16 @@ bool PauseWatch::marked_in_pause(std::chrono::milliseconds wait) {
 double PauseWatch::paused_ms() const {
   std::lock_guard lock(mutex_);
   return resumed_us_ > stopped_us_ && stopped_us_ != 0 ? static_cast<double>(resumed_us_ - stopped_us_) / 1000.0 : 0;
+}
+
+std::int64_t PauseWatch::stopped_us() const {
+  std::lock_guard lock(mutex_);
+  return stopped_us_;
+}
+
+std::int64_t PauseWatch::copy_ended_us() const {
+  std::lock_guard lock(mutex_);
+  return copy_ended_us_;
 }
 
 std::int64_t PauseWatch::resumed_us() const {

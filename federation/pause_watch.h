@@ -33,7 +33,11 @@ class PauseWatch {
   bool marked_in_pause(std::chrono::milliseconds wait = std::chrono::seconds(5));
   // How long QEMU kept the guest stopped (RESUME - STOP timestamps), 0 if unknown.
   double paused_ms() const;
-  // When QEMU resumed the guest (its RESUME stamp, microseconds since the Unix epoch), 0 if unknown.
+  // When QEMU stopped the guest, ended the copy (MIGRATION event, status "completed": QEMU's main
+  // loop was held from before the stop until then) and resumed the guest: its stamps,
+  // microseconds since the Unix epoch, 0 if unknown.
+  std::int64_t stopped_us() const;
+  std::int64_t copy_ended_us() const;
   std::int64_t resumed_us() const;
 
  private:
@@ -47,7 +51,7 @@ class PauseWatch {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool cancelled_ = false, marked_ = false;
-  std::int64_t stopped_us_ = 0, resumed_us_ = 0, marked_us_ = 0;  // CLOCK_REALTIME, as QEMU stamps
+  std::int64_t stopped_us_ = 0, copy_ended_us_ = 0, resumed_us_ = 0, marked_us_ = 0;  // CLOCK_REALTIME, as QEMU stamps
   std::exception_ptr failure_;
   std::thread worker_;
 };

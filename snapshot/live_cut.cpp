@@ -249,15 +249,30 @@ void LiveCut::wait_for_probes(const std::vector<Port*>& mine, NamespaceControl& 
   }
 }
 
-// The frames the port's reader took that are in its node's image (see wait_for_probes).
-std::uint64_t LiveCut::taken_into_image(const Port& port, std::int64_t resumed_us) const {
-  const bool before_resume = port.probe_moved_us != 0 && (resumed_us == 0 || port.probe_moved_us < resumed_us);
-  const std::uint64_t gone = (before_resume ? port.gone_past_probe : port.gone_at_mark) - port.gone_at_start;
-  const std::uint64_t outside = before_resume || port.at.reader_keeps_a_frame_when_stopped ? 1 : 0;
-  logger("snapshot")->info("event=snapshot_probe tag={} node={} port={} moved_ms={:.1f} resumed_ms={:.1f} kept={}",
+// The frames the port's reader took that are in its node's image. A guest its own copy stopped
+// (not forced) was stopped by QEMU holding its big lock, which it keeps until the copy ends: its
+// main loop reads no tap in that time, so a mark then counted exactly the frames taken before
+// the stop, all in the image. Otherwise the probe tells (wait_for_probes).
+std::uint64_t LiveCut::taken_into_image(const Port& port, const NodeStop& stop, bool forced) const {
+  const bool in_copy = !forced && stop.stopped_us != 0 && stop.stopped_us <= port.marked_us &&
+                       port.marked_us < stop.copy_ended_us;
+  const bool before_resume = port.probe_moved_us != 0 && (stop.resumed_us == 0 || port.probe_moved_us < stop.resumed_us);
+  std::uint64_t gone = port.gone_at_mark, outside = 0;
+  const char* kept = "none";
+  if (before_resume && !in_copy) {
+    gone = port.gone_past_probe;
+    outside = 1;
+    kept = "probe";
+  } else if (!in_copy && port.at.reader_keeps_a_frame_when_stopped) {
+    outside = 1;
+    kept = "frame";
+  }
+  logger("snapshot")->info("event=snapshot_probe tag={} node={} port={} moved_ms={:.1f} copy_ended_ms={:.1f} "
+                           "resumed_ms={:.1f} forced={} in_copy={} kept={}",
                            tag_, port.at.node, port.at.port.device, ms_after(port.marked_us, port.probe_moved_us),
-                           ms_after(port.marked_us, resumed_us),
-                           before_resume ? "probe" : (outside ? "frame" : "none"));
+                           ms_after(port.marked_us, stop.copy_ended_us), ms_after(port.marked_us, stop.resumed_us),
+                           forced, in_copy, kept);
+  gone -= port.gone_at_start;
   return gone - std::min(gone, outside);
 }
 
@@ -337,7 +352,7 @@ void LiveCut::remove_tables() {
   for (const auto& [netns, control] : controls_) remove_snapshot_table(tag_, netns);
 }
 
-LiveCutResult LiveCut::finish(const std::map<std::string, std::int64_t>& resumed_us) {
+LiveCutResult LiveCut::finish(const std::map<std::string, NodeStop>& stops) {
   for (const auto& port : ports_) {
     if (!port->marked) {
       throw GeniError(GeniCode::kServerError, "node " + port->at.node + " never reached its snapshot point");
@@ -352,8 +367,9 @@ LiveCutResult LiveCut::finish(const std::map<std::string, std::int64_t>& resumed
   for (auto& port : ports_) {
     auto& of_host = counted[port->at.port.netns];
     std::vector<Frame> queued = port->queued->stop(kCaptureWait, of_host["q" + port->k]);
-    const auto resumed = resumed_us.find(port->at.node);
-    const std::uint64_t taken = taken_into_image(*port, resumed == resumed_us.end() ? 0 : resumed->second);
+    const auto stop = stops.find(port->at.node);
+    const std::uint64_t taken =
+        taken_into_image(*port, stop == stops.end() ? NodeStop{} : stop->second, forcing_.count(port->at.node) > 0);
     const std::size_t waiting = taken >= queued.size() ? 0 : queued.size() - static_cast<std::size_t>(taken);
     std::vector<Frame> channel(queued.end() - static_cast<std::ptrdiff_t>(waiting), queued.end());
     channel.insert(channel.end(), port->marking_frames.begin(), port->marking_frames.end());

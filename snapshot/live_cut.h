@@ -16,10 +16,12 @@
 //     and every frame towards it is held until the tap's count of frames taken is known. A
 //     stopped QEMU still takes one frame from its tap and keeps it outside the image
 //     (NodeDriver::keeps_a_frame_when_stopped), so a probe frame (to no one) is sent towards the
-//     node and the count watched until it moves: if it moves before the node resumes, the
+//     node and the count watched until it moves. finish() decides with QEMU's stamps (NodeStop):
+//     a guest its own copy stopped and marked before the copy ended took nothing since the stop
+//     (QEMU's main loop waits for the copy); otherwise, if the count moved before the resume the
 //     reader took one more frame (the probe, or the first still waiting) and keeps it outside
-//     the image; if only after, a reader that keeps a frame kept the last one it took before the
-//     mark (finish() decides, with each node's resume time). The frames delivered since the start minus those
+//     the image, and if only after, a reader that keeps a frame kept the last one it took before
+//     the mark. The frames delivered since the start minus those
 //     in the image are in flight across the cut (the last that many). Then the port lets
 //     frames through again, delivers what it held (in order), and from then on keeps the white
 //     frames reaching the node: they too are in flight across the cut.
@@ -46,6 +48,12 @@ namespace federa::snapshot {
 
 class NamespaceControl;
 
+// What a node's live snapshot saw of its guest's stop (federation::JobStats; 0: unknown).
+struct NodeStop {
+  // QEMU's stamps (now_us() clock): the guest's STOP, the end of the copy, the guest's RESUME.
+  std::int64_t stopped_us = 0, copy_ended_us = 0, resumed_us = 0;
+};
+
 struct LiveCutResult {
   std::vector<ChannelRecording> channels;  // one per port; `at` is the receiving node's port
   std::uint64_t frames_held = 0;           // red frames that waited for their receiver's cut
@@ -66,17 +74,17 @@ class LiveCut {
   void mark(const std::string& node);
   // Waits for force(node) if it was called; true if it was.
   bool forced(const std::string& node);
-  // `resumed_us`: when each node ran again after its snapshot point (now_us() clock, QEMU's
-  // stamp: JobStats::resumed_at_us; absent or 0 for a node whose reader never stops). Throws
+  // `stops`: each node's stop around its snapshot point (absent for a node whose reader never
+  // stops), which tells what its reader took into the image (mark()). Throws
   // GeniError(kServerError) if a node was never marked.
-  LiveCutResult finish(const std::map<std::string, std::int64_t>& resumed_us = {});
+  LiveCutResult finish(const std::map<std::string, NodeStop>& stops = {});
 
  private:
   struct Port;
   void install();
   void settle();
   void wait_for_probes(const std::vector<Port*>& mine, NamespaceControl& control);
-  std::uint64_t taken_into_image(const Port& port, std::int64_t resumed_us) const;
+  std::uint64_t taken_into_image(const Port& port, const NodeStop& stop, bool forced) const;
   void release(Port& port, const std::map<std::string, std::uint64_t>& counted);
   std::map<std::string, std::uint64_t> counts(const std::string& netns);
   void deliver_held(Port& port, const std::vector<Frame>& held);

@@ -121,7 +121,7 @@ class Taking {
     });
     snapshot_nodes(true, [this](const std::string& node) { live_cut_->mark(node); });
     report(progress_, "channels", 0.85);
-    LiveCutResult cut = live_cut_->finish(resumed_us_);
+    LiveCutResult cut = live_cut_->finish(stops_);
     live_cut_.reset();
     recordings_ = std::move(cut.channels);
     record_.duration_ms = ms_since(start);
@@ -172,8 +172,8 @@ class Taking {
       }
       settle_forced(node, was_running);
       {
-        std::lock_guard lock(resumed_mutex_);
-        resumed_us_[node.name] = stats.resumed_at_us;
+        std::lock_guard lock(stops_mutex_);
+        stops_[node.name] = {stats.stopped_at_us, stats.copy_ended_at_us, stats.resumed_at_us};
       }
       record_.nodes[i] = {node.name,     file.string(), file_bytes(file) + stats.disk_bytes, stats.downtime_ms,
                           stats.wall_ms, stats.paused_ms};
@@ -213,8 +213,8 @@ class Taking {
   std::optional<ChannelCut> cut_;
   std::optional<LiveCut> live_cut_;
   std::vector<bool> running_at_start_;  // live mode
-  std::mutex resumed_mutex_;
-  std::map<std::string, std::int64_t> resumed_us_;  // live mode: each node's resume after its snapshot point
+  std::mutex stops_mutex_;
+  std::map<std::string, NodeStop> stops_;  // live mode: each node's stop at its snapshot point
   bool live_ = false;
   std::vector<ChannelRecording> recordings_;
 };
