@@ -59,9 +59,10 @@ void PauseWatch::on_event(virConnectPtr, virDomainPtr, const char* event, long l
     std::lock_guard lock(self->mutex_);
     if (name == "STOP" && self->stopped_us_ == 0) self->stopped_us_ = at;
     if (name == "RESUME" && self->stopped_us_ != 0 && self->resumed_us_ == 0) self->resumed_us_ = at;
-    if (name == "MIGRATION" && self->stopped_us_ != 0 && self->copy_ended_us_ == 0 && details &&
-        nlohmann::json::parse(details, nullptr, false).value("status", "") == "completed") {
-      self->copy_ended_us_ = at;
+    if (name == "MIGRATION" && self->stopped_us_ != 0 && self->copy_ended_us_ == 0 && details) {
+      // (in libvirt's event thread: nothing may throw out of here)
+      const nlohmann::json data = nlohmann::json::parse(details, nullptr, false);
+      if (data.is_object() && data.contains("status") && data.at("status") == "completed") self->copy_ended_us_ = at;
     }
   }
   self->changed_.notify_all();
