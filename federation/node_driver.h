@@ -96,9 +96,9 @@ struct JobStats {
   double wall_ms = 0;      // the API call, as the caller saw it
   std::uint64_t memory_bytes = 0;
   double paused_ms = 0;    // a live snapshot's stop, from QEMU's STOP and RESUME events (0: unknown)
-  std::int64_t stopped_at_us = 0;     // ... its STOP, the end of the copy (QEMU's MIGRATION event,
-  std::int64_t copy_ended_at_us = 0;  //     status "completed") and its RESUME, as QEMU stamped
-  std::int64_t resumed_at_us = 0;     //     them (Unix epoch, µs; 0: unknown)
+  // A live snapshot's STOP, the end of its copy (QEMU's MIGRATION event, status "completed") and
+  // its RESUME, as QEMU stamped them (Unix epoch, µs; 0: unknown).
+  std::int64_t stopped_at_us = 0, copy_ended_at_us = 0, resumed_at_us = 0;
   std::uint64_t disk_bytes = 0;  // a snapshot's copy of the node's disk (0: diskless)
 };
 

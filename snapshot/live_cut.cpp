@@ -259,7 +259,7 @@ std::uint64_t LiveCut::taken_into_image(const Port& port, const NodeStop& stop, 
   const bool before_resume = port.probe_moved_us != 0 && (stop.resumed_us == 0 || port.probe_moved_us < stop.resumed_us);
   std::uint64_t gone = port.gone_at_mark, outside = 0;
   const char* kept = "none";
-  if (before_resume && !in_copy) {
+  if (!in_copy && before_resume) {
     gone = port.gone_past_probe;
     outside = 1;
     kept = "probe";
