@@ -51,8 +51,8 @@ class LibvirtNodeDriver final : public NodeDriver {
   // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE) to the destination's
   // peer URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s, and
   // QEMU's default downtime limit (300 ms; 20 ms was tried: docs/snapshot.md); the figures are
-  // the destination's completed job. kUnsupported on test:///, and for a node with a disk (not
-  // yet safe: docs/snapshot.md).
+  // the destination's completed job. A disk overlay stays where it is (the state directory all
+  // hosts share) and QEMU hands it over. kUnsupported on test:///.
   JobStats migrate(const std::string& node, NodeDriver& destination,
                    const std::vector<NodePort>& ports_there) override;
   LoginInfo login(const std::string& node) override;

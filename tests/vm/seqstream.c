@@ -7,7 +7,9 @@
  *   seqstream memory                    keep one count on two pages of memory, written one after
  *                                       the other, and print "torn a=A b=B" whenever they differ
  *                                       where the program looks (only a move or restore that
- *                                       brought the pages back from different moments can do that)
+ *                                       brought the pages back from different moments can do that),
+ *                                       and "stale a=A mine=M" when both hold less than the loop
+ *                                       last wrote (a copy that missed the loop's last writes)
  * Both ask for a 4 MB receive buffer. Built static into the guest by build_guest.sh. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -80,15 +82,15 @@ static volatile uint64_t page_b[512] __attribute__((aligned(4096)));
 static _Noreturn void memory(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   printf("memory: checking\n");
+  uint64_t mine = 0;  // the count as this loop last wrote it, held in the vCPU's registers
   for (;;) {
     for (int i = 0; i < 20000; ++i) {
       uint64_t a = page_a[0], b = page_b[0];
-      if (a != b) {
-        printf("torn a=%llu b=%llu\n", (unsigned long long)a, (unsigned long long)b);
-        a = b > a ? b : a;
-      }
-      page_a[0] = a + 1;
-      page_b[0] = a + 1;
+      if (a != b) printf("torn a=%llu b=%llu\n", (unsigned long long)a, (unsigned long long)b);
+      if (a == b && a != mine) printf("stale a=%llu mine=%llu\n", (unsigned long long)a, (unsigned long long)mine);
+      mine = (a > b ? a : b) > mine ? (a > b ? a : b) : mine;
+      page_a[0] = ++mine;
+      page_b[0] = mine;
     }
     usleep(2000);  // leaves the guest's one vCPU to the rest of its work
   }
