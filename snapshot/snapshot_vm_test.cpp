@@ -3,9 +3,10 @@
 // the one at site B every 20 ms, which echoes it (tests/vm/seqstream.c), and logs the echoes:
 // a consistent snapshot and restore must leave that numbered stream with no gap and no
 // duplicate, and the guests' counter and (vmb's) disk must go back on restore. A migration must
-// keep the guest's state (and vmb's disk) and its link, with a bounded gap seen by a 10 ms probe. Whatever
-// brings vma back (restore, move) must bring its memory back from one moment: two pages its
-// memory check writes one after the other never disagree.
+// keep the guest's state (and vmb's disk) and its link, with a bounded gap seen by a 10 ms probe.
+// Whatever brings vma back (restore, move) must bring its memory back from one moment, and from
+// the moment its registers are from: two pages its memory check writes one after the other
+// never disagree, with each other or with the count the check holds in a register.
 // Needs root and the QEMU packages (CI installs them).
 #include "snapshot/ensemble_migration.h"
 #include "snapshot/slice_snapshotter.h"

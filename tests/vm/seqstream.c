@@ -8,8 +8,8 @@
  *                                       the other, and print "torn a=A b=B" whenever they differ
  *                                       where the program looks (only a move or restore that
  *                                       brought the pages back from different moments can do that),
- *                                       and "stale a=A mine=M" when both hold less than the loop
- *                                       last wrote (a copy that missed the loop's last writes)
+ *                                       and "stale a=A mine=M" when both agree but not with what
+ *                                       the loop last wrote (a copy that missed its last writes)
  * Both ask for a 4 MB receive buffer. Built static into the guest by build_guest.sh. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -88,7 +88,7 @@ static _Noreturn void memory(void) {
       uint64_t a = page_a[0], b = page_b[0];
       if (a != b) printf("torn a=%llu b=%llu\n", (unsigned long long)a, (unsigned long long)b);
       if (a == b && a != mine) printf("stale a=%llu mine=%llu\n", (unsigned long long)a, (unsigned long long)mine);
-      mine = (a > b ? a : b) > mine ? (a > b ? a : b) : mine;
+      if (a > mine || b > mine) mine = a > b ? a : b;
       page_a[0] = ++mine;
       page_b[0] = mine;
     }
