@@ -4,13 +4,12 @@
 
 #include "common/log.h"
 
-#include <atomic>
 
 namespace federa::snapshot {
 
 std::vector<MoveResult> migrate_ensemble(const std::vector<NodeMove>& moves, const Progress& progress) {
   std::vector<MoveResult> results(moves.size());
-  std::atomic<int> finished{0};
+  PhaseSteps steps(progress, "migrate", 0.0, 1.0, moves.size());
   auto log = logger("snapshot");
   report(progress, "migrate", 0.0);
   for_each_parallel(moves.size(), [&](std::size_t i) {
@@ -25,7 +24,7 @@ std::vector<MoveResult> migrate_ensemble(const std::vector<NodeMove>& moves, con
       results[i].error = e.what();
       log->error("event=migrate_failed node={} error={}", move.node, log_value(e.what()));
     }
-    report(progress, "migrate", static_cast<double>(++finished) / static_cast<double>(moves.size()));
+    steps.step_done();
   });
   return results;
 }

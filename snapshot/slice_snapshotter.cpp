@@ -11,7 +11,6 @@
 
 #include "federation/link_driver.h"
 
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -156,7 +155,7 @@ class Taking {
   void snapshot_nodes(bool live, const std::function<void(const std::string&)>& mark) {
     report(progress_, "snapshot", 0.2);
     record_.nodes.resize(slice_.nodes.size());
-    std::atomic<int> finished{0};
+    PhaseSteps steps(progress_, "snapshot", 0.2, 0.8, slice_.nodes.size());
     for_each_parallel(slice_.nodes.size(), [&](std::size_t i) {
       const SliceNode& node = slice_.nodes[i];
       const auto file = std::filesystem::path(record_.directory) / (node.name + ".mem");
@@ -177,8 +176,7 @@ class Taking {
       }
       record_.nodes[i] = {node.name,     file.string(), file_bytes(file) + stats.disk_bytes, stats.downtime_ms,
                           stats.wall_ms, stats.paused_ms};
-      const double share = static_cast<double>(++finished) / static_cast<double>(slice_.nodes.size());
-      report(progress_, "snapshot", 0.2 + 0.6 * share);
+      steps.step_done();
     });
   }
 
