@@ -3,6 +3,7 @@
 #include "federation/backend_names.h"
 #include "federation/command.h"
 #include "federation/domain_xml.h"
+#include "federation/migration_downtime.h"
 #include "federation/node_seed.h"
 #include "federation/pause_watch.h"
 
@@ -32,13 +33,10 @@ namespace {
 
 void ignore_libvirt_error(void*, virErrorPtr) {}
 
-// The longest stop QEMU may impose on a guest for the last pass of a live memory snapshot, and
-// of a live migration. Migrations ask for QEMU's default, 300 ms: QEMU 7.2 under TCG misses
-// guest writes after each pass of a copy, and 20 ms means many passes (migrated guests came out
-// corrupt now and then; docs/snapshot.md). They must ask every time: the limit stays with the
-// QEMU process, so a live snapshot's 20 ms would hold.
-constexpr unsigned long long kLiveSnapshotDowntimeMs = 20;
-constexpr unsigned long long kMigrationDowntimeMs = 300;
+// The longest stop QEMU may impose on a guest for the last pass of a live memory snapshot.
+// Migrations choose theirs (migration_downtime.h) and must ask every time: the limit stays with
+// the QEMU process, so a live snapshot's would hold.
+constexpr unsigned long long kLiveSnapshotDowntimeMs = kShortDowntimeMs;
 
 // How long a snapshot waits for the guest's writes since its snapshot point to merge back.
 constexpr std::chrono::seconds kMergeTimeout{60};
@@ -466,7 +464,10 @@ JobStats LibvirtNodeDriver::migrate(const std::string& node, NodeDriver& destina
   if (std::filesystem::exists(file(node, ".qcow2"))) flags |= VIR_MIGRATE_UNSAFE;
   const std::string xml = xml_for(node, ports_there);
   const Domain domain = lookup(node);  // freeing a domain is an API call: it would clear the error
-  limit_downtime(domain, node, kMigrationDowntimeMs);
+  const unsigned long long downtime_ms = migration_downtime_ms(virt_type_, xml);
+  limit_downtime(domain, node, downtime_ms);
+  logger("backend")->info("event=migrate_start node={} to={} downtime_limit_ms={}", node, target->peer_uri(),
+                          downtime_ms);
   virTypedParameterPtr params = nullptr;
   int count = 0, capacity = 0;
   virTypedParamsAddString(&params, &count, &capacity, VIR_MIGRATE_PARAM_DEST_XML, xml.c_str());
