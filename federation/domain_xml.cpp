@@ -81,6 +81,7 @@ std::string domain_xml(const NodeSpec& spec, const Image& image, const DomainFil
          "<memory unit='MiB'>" + std::to_string(spec.memory_mb) + "</memory>" +
          "<vcpu>" + std::to_string(spec.vcpus) + "</vcpu>" +
          "<metadata>" + node_metadata(spec, true) + "</metadata>" + os_section(image, files) +
+         "<features><acpi/></features>" +
          "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
          "<on_crash>preserve</on_crash>" +
          devices_section(spec, files, virt_type) + forward + "</domain>";

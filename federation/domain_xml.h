@@ -23,7 +23,8 @@ struct DomainFiles {
 // `virt_type` is "qemu" (TCG), "kvm" or "test". A QEMU node with a login port gets a user-mode
 // NIC forwarding <login_bind>:<login_port> to its port 22 (as QEMU arguments: libvirt 9.0 only
 // forwards ports of user-mode NICs through passt, which Debian 12's libvirt does not start
-// embedded; libvirt marks such a domain "custom-argv").
+// embedded; libvirt marks such a domain "custom-argv"). Every node has ACPI: a Linux guest
+// finds the pvpanic device through it, and libvirt 9.0 would pass QEMU 9+ a -no-acpi it lacks.
 std::string domain_xml(const NodeSpec& spec, const Image& image, const DomainFiles& files,
                        std::string_view virt_type, std::string_view login_bind = "0.0.0.0");
 

@@ -77,6 +77,8 @@ struct VmHost {
     run_checked({build, kGuestDir.string()});
     options.state_dir = dir / "state";
     options.images["busybox"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz", "console=ttyS0 quiet panic=-1", {}, "qcow2"};
+    options.images["panicking"] = {kGuestDir / "vmlinuz", kGuestDir / "initrd.gz",
+                                   "console=ttyS0 quiet panic=-1 federa_panic=1", {}, "qcow2"};
     driver = open_node_driver("qemu:///embed?root=" + (dir / "embed").string(), options);
   }
 };
@@ -131,6 +133,24 @@ TEST_CASE("a QEMU guest boots on its slice link, answers ping, gets its keys, st
   CHECK(run_command({"ip", "link", "show", "dev", spec.ports[0].tap}).exit_code != 0);
   links.destroy_segment(link);
   CHECK(run_command({"ip", "link", "show", "dev", LinkDriver::bridge_name(link, here)}).exit_code != 0);
+}
+
+// The guest's kernel finds QEMU's pvpanic device through ACPI and reports its panic there; the
+// domain stays as it crashed (on_crash preserve) instead of rebooting, for the operator to look.
+TEST_CASE("a guest whose kernel panics is geni_failed, saying so, and stays as it crashed") {
+  VmHost host;
+  NodeSpec spec;
+  spec.name = domain_name("urn:publicid:IDN+example.net+slice+panic" + std::to_string(getpid()), "vm1");
+  spec.image = "panicking";
+  NodeDriver& driver = *host.driver;
+  driver.define(spec);
+  driver.start(spec.name);
+  OperationalState state;
+  CHECK(wait_for([&] { return (state = operational_state(driver.status(spec.name))).name == "geni_failed"; }, 60));
+  CHECK(state.error == "the guest kernel panicked");
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // panic=-1 would have rebooted it by now
+  CHECK(operational_state(driver.status(spec.name)).name == "geni_failed");
+  CHECK(sweep_nodes(driver) == 1);
 }
 
 TEST_CASE("the boot probe sees a kernel boot under TCG and says why KVM is or is not usable") {

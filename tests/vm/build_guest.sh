@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds federa's tiny test guest into OUTDIR (default: ./guest): the Debian cloud kernel
 # (linux-image-cloud-amd64) and a ~2.5 MB busybox initramfs (busybox-static) with the virtio
-# network and block modules, dropbear (dropbear-bin) for SSH logins, tests/vm/seqstream.c (built static with
-# the host's cc) and tests/vm/init. Does nothing when OUTDIR is newer than this script, init and seqstream.c.
+# network and block modules, pvpanic (panics reach QEMU), dropbear (dropbear-bin) for SSH
+# logins, tests/vm/seqstream.c (built static with the host's cc) and tests/vm/init. Does
+# nothing when OUTDIR is newer than this script, init and seqstream.c.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-guest}
@@ -21,7 +22,7 @@ mkdir -p "$root/bin" "$root/lib/mod" "$root/proc" "$root/sys" "$root/dev" "$root
 cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$here/init" "$root/init"
 cc -static -O2 -o "$root/bin/seqstream" "$here/seqstream.c"
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk; do
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk pvpanic pvpanic-mmio; do
   module=$(find "/lib/modules/$release" -name "$m.ko*" | head -n 1)
   [ -n "$module" ] || { echo "build_guest: module $m missing for $release" >&2; exit 1; }
   case "$module" in
