@@ -4,7 +4,6 @@
 
 #include "common/log.h"
 
-
 namespace federa::snapshot {
 
 std::vector<MoveResult> migrate_ensemble(const std::vector<NodeMove>& moves, const Progress& progress) {
