@@ -43,8 +43,8 @@ function(federa_fuzz_target name)
   set_tests_properties(${name} PROPERTIES TIMEOUT 300 LABELS fuzz)
 endfunction()
 
-# federa_benchmark(<name> SOURCES ... LIBS ...): a benchmark program in bench/ (not run by CTest;
-# deploy/bench.sh runs them and prints their figures).
+# federa_benchmark(<name> SOURCES ... LIBS ...): a benchmark program in build/*/bench/ (not run by
+# CTest; run by hand, as root where it starts VMs or namespaces; the README gives each one's figures).
 function(federa_benchmark name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
