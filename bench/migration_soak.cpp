@@ -6,8 +6,9 @@
 // nothing beyond what its memory counted, the vma->vmb stream goes on, and vma's memory check
 // has seen no page come back from another moment ("torn") or older than its registers
 // ("stale"). Prints each move, then: moves, whole, QEMU downtime min/median/max. Stops at the
-// first move that is not whole, prints the guest's console and exits with 2. This is how session 7 caught
-// QEMU 7.2's TCG dirty tracking missing writes at a 20 ms limit (docs/snapshot.md).
+// first move that is not whole, prints the guest's console and exits with 2. This is how
+// session 7 caught QEMU 7.2's TCG dirty tracking missing writes at a 20 ms limit
+// (docs/snapshot.md).
 // Usage: migration_soak [moves] (default 40, about 5 s each).
 #include "snapshot/two_site_vms.h"
 
@@ -33,9 +34,7 @@ MoveCheck check_move(TwoSiteSlice& t, const std::string& address) {
   c.disk = eventually([&] { return (log = t.disk_log()).logged > 0; }, std::chrono::seconds(10)) && log.ahead.empty();
   const int seq = t.pings().last;
   c.stream = eventually([&] { return t.pings().last > seq + 25; }, std::chrono::seconds(10));
-  const std::string memory = t.memory_log();
-  c.memory = memory.rfind("memory: checking\n", 0) == 0 && memory.find("torn") == std::string::npos &&
-             memory.find("stale") == std::string::npos;
+  c.memory = memory_whole(t.memory_log());
   return c;
 }
 

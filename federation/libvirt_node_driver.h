@@ -49,8 +49,8 @@ class LibvirtNodeDriver final : public NodeDriver {
   bool keeps_a_frame_when_stopped() const override;
   void restore_paused(const std::string& node, const std::filesystem::path& memory_file) override;
   // virDomainMigrateToURI3(P2P | LIVE | PERSIST_DEST | UNDEFINE_SOURCE) to the destination's
-  // peer URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s, and
-  // QEMU's default downtime limit (300 ms; 20 ms was tried: docs/snapshot.md); the figures are
+  // peer URI, with the domain XML's bridges (and metadata) renamed to `ports_there`'s, and the
+  // downtime limit migration_downtime.h chooses for the guest (20 or 300 ms); the figures are
   // the destination's completed job. A disk overlay stays where it is (the state directory all
   // hosts share) and QEMU hands it over. kUnsupported on test:///.
   JobStats migrate(const std::string& node, NodeDriver& destination,

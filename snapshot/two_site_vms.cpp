@@ -69,6 +69,11 @@ ProbeGap probe_gap(const std::string& output) {
   return gap;
 }
 
+bool memory_whole(const std::string& log) {
+  return log.rfind("memory: checking\n", 0) == 0 && log.find("torn") == std::string::npos &&
+         log.find("stale") == std::string::npos;
+}
+
 bool eventually(const std::function<bool()>& done, std::chrono::seconds limit) {
   for (const auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
        std::this_thread::sleep_for(std::chrono::milliseconds(250))) {

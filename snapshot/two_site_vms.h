@@ -47,6 +47,11 @@ struct DiskLog {
   std::string ahead;
 };
 
+// vma's memory check log (TwoSiteSlice::memory_log) says its memory came back whole: it is
+// checking, and no two pages came back from different moments ("torn") or older than the count
+// in its registers ("stale").
+bool memory_whole(const std::string& log);
+
 // Polls `done` every 250 ms for up to `limit`.
 bool eventually(const std::function<bool()>& done, std::chrono::seconds limit);
 
